@@ -1,0 +1,134 @@
+// Package config holds berthd's typed configuration: defaults, the JSON
+// config file (dockerd's daemon.json key names) and validation. Flags are
+// applied by the caller on top of what Load returns, so this package does not
+// know about any flag library.
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// CurrentVersion is the version of the config file format this build writes
+// and reads. A file naming a newer version is refused rather than half-read.
+const CurrentVersion = 1
+
+// Config is berthd's configuration.
+type Config struct {
+	// Version of the file format; 0 in a file means CurrentVersion.
+	Version int `json:"config-version,omitempty"`
+	// DataRoot holds blobs, layer trees, metadata.db and, later, containers,
+	// volumes and network state.
+	DataRoot string `json:"data-root,omitempty"`
+	// ExecRoot holds the default socket, the pidfile and runtime state.
+	ExecRoot string `json:"exec-root,omitempty"`
+	// Hosts are the addresses to listen on, as unix:///path or tcp://host:port.
+	Hosts []string `json:"hosts,omitempty"`
+	// Pidfile is where berthd writes its process ID.
+	Pidfile string `json:"pidfile,omitempty"`
+	// LogLevel is one of debug, info, warn, error.
+	LogLevel string `json:"log-level,omitempty"`
+	// Debug is dockerd's "debug": true, the same as log level debug.
+	Debug bool `json:"debug,omitempty"`
+	// Labels are reported by /info.
+	Labels []string `json:"labels,omitempty"`
+}
+
+// Default returns the configuration berthd uses when nothing is given.
+func Default() *Config {
+	return &Config{
+		Version:  CurrentVersion,
+		DataRoot: "/var/lib/berth",
+		ExecRoot: "/run/berth",
+		LogLevel: "info",
+	}
+}
+
+// Load reads the config file at path over the defaults. Unknown keys are an
+// error: a misspelt key silently ignored is worse than a refusal to start.
+func Load(path string) (*Config, error) {
+	c := Default()
+	if path == "" {
+		return c, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("unable to read config file: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(c); err != nil {
+		return nil, fmt.Errorf("unable to configure the daemon with file %s: %w", path, err)
+	}
+	if c.Version == 0 {
+		c.Version = CurrentVersion
+	}
+	return c, nil
+}
+
+// Finish fills the values derived from others and checks the whole.
+func (c *Config) Finish() error {
+	if c.Version > CurrentVersion {
+		return fmt.Errorf("config-version %d is newer than this berthd understands (%d)", c.Version, CurrentVersion)
+	}
+	if c.Debug {
+		c.LogLevel = "debug"
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	case "warning":
+		c.LogLevel = "warn"
+	case "fatal", "panic":
+		c.LogLevel = "error"
+	default:
+		return fmt.Errorf("unable to parse logging level: %s", c.LogLevel)
+	}
+	for _, p := range []*string{&c.DataRoot, &c.ExecRoot} {
+		if !filepath.IsAbs(*p) {
+			abs, err := filepath.Abs(*p)
+			if err != nil {
+				return err
+			}
+			*p = abs
+		}
+		*p = filepath.Clean(*p)
+	}
+	if len(c.Hosts) == 0 {
+		c.Hosts = []string{"unix://" + filepath.Join(c.ExecRoot, "berth.sock")}
+	}
+	for _, h := range c.Hosts {
+		if _, _, err := ParseHost(h); err != nil {
+			return err
+		}
+	}
+	if c.Pidfile == "" {
+		c.Pidfile = filepath.Join(c.ExecRoot, "berthd.pid")
+	}
+	return nil
+}
+
+// ParseHost splits a listen address into network and address. A bare path
+// is taken as a unix socket, as dockerd does.
+func ParseHost(h string) (network, addr string, err error) {
+	switch {
+	case strings.HasPrefix(h, "unix://"):
+		addr = strings.TrimPrefix(h, "unix://")
+		if addr == "" {
+			return "", "", fmt.Errorf("invalid host %q: empty socket path", h)
+		}
+		return "unix", addr, nil
+	case strings.HasPrefix(h, "tcp://"):
+		addr = strings.TrimPrefix(h, "tcp://")
+		if addr == "" || !strings.Contains(addr, ":") {
+			return "", "", fmt.Errorf("invalid host %q: want tcp://host:port", h)
+		}
+		return "tcp", addr, nil
+	case strings.HasPrefix(h, "/"):
+		return "unix", h, nil
+	}
+	return "", "", fmt.Errorf("invalid host %q: only unix:// and tcp:// are supported", h)
+}
