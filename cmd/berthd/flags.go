@@ -1,0 +1,56 @@
+package main
+
+import (
+	"github.com/berth/berth/internal/config"
+	"github.com/spf13/pflag"
+)
+
+// daemonConfig is the finished configuration: file, then flags on top.
+type daemonConfig struct {
+	*config.Config
+}
+
+// parseFlags reads dockerd-named flags. A flag given on the command line
+// overrides the config file's value; one not given leaves it alone.
+func parseFlags(args []string) (*daemonConfig, bool, error) {
+	fs := pflag.NewFlagSet("berthd", pflag.ContinueOnError)
+	configFile := fs.String("config-file", "", "Daemon configuration file (JSON, dockerd's daemon.json keys)")
+	dataRoot := fs.String("data-root", "", "Root directory of persistent Berth state (default /var/lib/berth)")
+	execRoot := fs.String("exec-root", "", "Root directory for execution state files (default /run/berth)")
+	hosts := fs.StringArrayP("host", "H", nil, "Daemon socket(s) to listen on (unix:///path or tcp://host:port)")
+	pidfile := fs.String("pidfile", "", "Path to use for the daemon PID file (default <exec-root>/berthd.pid)")
+	logLevel := fs.StringP("log-level", "l", "", `Set the logging level ("debug"|"info"|"warn"|"error")`)
+	debug := fs.BoolP("debug", "D", false, "Enable debug mode")
+	version := fs.BoolP("version", "v", false, "Print version information and quit")
+	var labels []string
+	fs.StringArrayVar(&labels, "label", nil, "Set key=value labels on the daemon")
+	if err := fs.Parse(args); err != nil {
+		return nil, false, err
+	}
+	cfg, err := config.Load(*configFile)
+	if err != nil {
+		return nil, false, err
+	}
+	fs.Visit(func(f *pflag.Flag) {
+		switch f.Name {
+		case "data-root":
+			cfg.DataRoot = *dataRoot
+		case "exec-root":
+			cfg.ExecRoot = *execRoot
+		case "host":
+			cfg.Hosts = *hosts
+		case "pidfile":
+			cfg.Pidfile = *pidfile
+		case "log-level":
+			cfg.LogLevel = *logLevel
+		case "debug":
+			cfg.Debug = *debug
+		case "label":
+			cfg.Labels = labels
+		}
+	})
+	if err := cfg.Finish(); err != nil {
+		return nil, false, err
+	}
+	return &daemonConfig{cfg}, *version, nil
+}

@@ -1,0 +1,106 @@
+// Package daemon is berthd's composition root: it opens the stores under the
+// data root, wires the services together and implements the backends the API
+// routers declare by coordinating those services. It holds no storage or
+// format logic of its own.
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/berth/berth/internal/config"
+	"github.com/berth/berth/internal/content"
+	"github.com/berth/berth/internal/events"
+	"github.com/berth/berth/internal/image"
+	"github.com/berth/berth/internal/snapshot"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Version, GitCommit and BuildTime describe this build; the Makefile sets
+// them with -ldflags -X.
+var (
+	Version   = "0.1.0-dev"
+	GitCommit = ""
+	BuildTime = ""
+)
+
+// Daemon is the running engine.
+type Daemon struct {
+	cfg       *config.Config
+	lock      *os.File
+	db        *bolt.DB
+	content   *content.Store
+	snapshots *snapshot.Store
+	images    *image.Store
+	events    *events.Bus
+	started   time.Time
+
+	// gcMu keeps garbage collection away from half-made images: whatever
+	// writes blobs or layer trees that no image references yet holds it for
+	// reading until the image record is committed; collection holds it for
+	// writing.
+	gcMu sync.RWMutex
+}
+
+// New opens the data root described by cfg, refusing if another berthd
+// uses it, and removes whatever an interrupted previous run left behind.
+func New(ctx context.Context, cfg *config.Config) (*Daemon, error) {
+	if err := os.MkdirAll(cfg.DataRoot, 0o711); err != nil {
+		return nil, err
+	}
+	lock, err := lockDataRoot(cfg.DataRoot)
+	if err != nil {
+		return nil, err
+	}
+	d := &Daemon{cfg: cfg, lock: lock, events: events.New(), started: time.Now()}
+	if err := d.open(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *Daemon) open(ctx context.Context) error {
+	var err error
+	d.db, err = bolt.Open(filepath.Join(d.cfg.DataRoot, "metadata.db"), 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return fmt.Errorf("opening metadata.db: %w", err)
+	}
+	if d.images, err = image.NewStore(d.db); err != nil {
+		return err
+	}
+	if d.content, err = content.New(filepath.Join(d.cfg.DataRoot, "content")); err != nil {
+		return err
+	}
+	if d.snapshots, err = snapshot.New(filepath.Join(d.cfg.DataRoot, "layers")); err != nil {
+		return err
+	}
+	// Blobs and layer trees of an image whose record never got committed
+	// are reclaimed now, before anything can reference them.
+	res, err := d.collectGarbage(ctx)
+	if err != nil {
+		return fmt.Errorf("cleaning up after the previous run: %w", err)
+	}
+	if res.Blobs+len(res.Layers) > 0 {
+		slog.Info("removed leftovers of an interrupted run", "blobs", res.Blobs, "layers", len(res.Layers), "bytes", res.Reclaimed)
+	}
+	return nil
+}
+
+// Close releases the stores and the data-root lock.
+func (d *Daemon) Close() error {
+	d.events.Close()
+	var err error
+	if d.db != nil {
+		err = d.db.Close()
+	}
+	if d.lock != nil {
+		d.lock.Close()
+	}
+	return err
+}

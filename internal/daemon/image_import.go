@@ -1,0 +1,134 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/berth/berth/internal/image"
+	imagerouter "github.com/berth/berth/internal/server/router/image"
+	"github.com/containerd/errdefs"
+	"github.com/distribution/reference"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	"github.com/moby/moby/api/types/events"
+	"github.com/opencontainers/go-digest"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// ImportImage makes a one-layer image from a root filesystem tarball.
+// Everything that can be refused is checked before the tarball is read, so
+// bad arguments store nothing.
+func (d *Daemon) ImportImage(ctx context.Context, src io.Reader, opts imagerouter.ImportOptions) (string, error) {
+	ref, err := importReference(opts.Repo, opts.Tag)
+	if err != nil {
+		return "", err
+	}
+	if err := checkPlatform(opts.Platform); err != nil {
+		return "", err
+	}
+	var cfg dockerspec.DockerOCIImageConfig
+	if err := image.ApplyChanges(&cfg, opts.Changes); err != nil {
+		return "", err
+	}
+
+	d.gcMu.RLock()
+	defer d.gcMu.RUnlock()
+	info, err := d.unpackLayer(ctx, "", "", func() (io.ReadCloser, error) { return io.NopCloser(src), nil })
+	if err != nil {
+		return "", err
+	}
+	comment := opts.Message
+	if comment == "" {
+		comment = "Imported from -"
+	}
+	now := time.Now().UTC()
+	img := dockerspec.DockerOCIImage{
+		Image: ocispec.Image{
+			Created:  &now,
+			Platform: ocispec.Platform{Architecture: "amd64", OS: "linux"},
+			RootFS:   ocispec.RootFS{Type: "layers", DiffIDs: []digest.Digest{info.DiffID}},
+			History:  []ocispec.History{{Created: &now, Comment: comment}},
+		},
+		Config: cfg,
+	}
+	id, err := d.storeImage(ctx, &img, refsOf(ref))
+	if err != nil {
+		return "", err
+	}
+	d.events.Log(events.ImageEventType, events.ActionImport, events.Actor{ID: id.String(), Attributes: map[string]string{"name": id.String()}})
+	return id.String(), nil
+}
+
+// storeImage writes the config blob and commits the image record with its
+// names. The caller holds gcMu for reading and has unpacked every layer.
+func (d *Daemon) storeImage(ctx context.Context, img *dockerspec.DockerOCIImage, refs []reference.Named) (digest.Digest, error) {
+	data, err := json.Marshal(img)
+	if err != nil {
+		return "", err
+	}
+	id, _, err := d.content.Ingest(ctx, bytes.NewReader(data))
+	if err != nil {
+		return "", err
+	}
+	if _, err := d.recordImage(id, img, refs); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// recordImage commits the record of an image whose config and layers are
+// stored, and returns the names it took from other images.
+func (d *Daemon) recordImage(id digest.Digest, img *dockerspec.DockerOCIImage, refs []reference.Named) ([]image.Moved, error) {
+	var size int64
+	for _, c := range image.ChainIDs(img.RootFS.DiffIDs) {
+		info, err := d.snapshots.Stat(c)
+		if err != nil {
+			return nil, err
+		}
+		size += info.Size
+	}
+	rec := image.Record{ID: id, DiffIDs: img.RootFS.DiffIDs, Size: size}
+	if img.Created != nil {
+		rec.Created = img.Created.UTC()
+	}
+	return d.images.Put(rec, refs)
+}
+
+// importReference builds the name given to an imported (or committed) image
+// from the repo and tag parameters, as Docker does.
+func importReference(repo, tag string) (reference.Named, error) {
+	if repo == "" {
+		return nil, nil
+	}
+	ref, err := image.ParseReference(repo)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := ref.(reference.Digested); ok {
+		return nil, errdefs.ErrInvalidArgument.WithMessage("cannot import digest reference")
+	}
+	if tag != "" {
+		if ref, err = reference.WithTag(ref, tag); err != nil {
+			return nil, errdefs.ErrInvalidArgument.WithMessage(err.Error())
+		}
+	}
+	return reference.TagNameOnly(ref), nil
+}
+
+func refsOf(ref reference.Named) []reference.Named {
+	if ref == nil {
+		return nil
+	}
+	return []reference.Named{ref}
+}
+
+func checkPlatform(p string) error {
+	switch p {
+	case "", "linux", "linux/amd64", "linux/x86_64", "linux/amd64/v1", "linux/amd64/v2", "linux/amd64/v3":
+		return nil
+	}
+	return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("image operating system/architecture %q is not supported on this linux/amd64 engine", p))
+}

@@ -1,0 +1,105 @@
+package daemon
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/moby/moby/api/types/image"
+	"github.com/moby/moby/api/types/storage"
+)
+
+// ImageInspect describes one image as GET /images/{name}/json does.
+func (d *Daemon) ImageInspect(ctx context.Context, name string) (*image.InspectResponse, error) {
+	rec, _, err := d.images.Resolve(name)
+	if err != nil {
+		return nil, err
+	}
+	img, err := d.imageConfig(ctx, rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := d.images.Refs()
+	if err != nil {
+		return nil, err
+	}
+	tags, digests := familiarNames(refs[rec.ID])
+	resp := &image.InspectResponse{
+		ID:           rec.ID.String(),
+		RepoTags:     append([]string{}, tags...),
+		RepoDigests:  append([]string{}, digests...),
+		Author:       img.Author,
+		Config:       &img.Config,
+		Architecture: img.Architecture,
+		Variant:      img.Variant,
+		Os:           img.OS,
+		OsVersion:    img.OSVersion,
+		Size:         rec.Size,
+		RootFS:       image.RootFS{Type: "layers"},
+		Metadata:     image.Metadata{LastTagTime: rec.LastTagTime},
+	}
+	if img.Created != nil {
+		resp.Created = img.Created.UTC().Format(time.RFC3339Nano)
+	}
+	if n := len(img.History); n > 0 {
+		resp.Comment = img.History[n-1].Comment
+	}
+	for _, l := range img.RootFS.DiffIDs {
+		resp.RootFS.Layers = append(resp.RootFS.Layers, l.String())
+	}
+	if top := rec.TopChainID(); top != "" {
+		if lowers, err := d.snapshots.Lowers(top); err == nil {
+			resp.GraphDriver = &storage.DriverData{Name: storageDriver, Data: map[string]string{
+				"UpperDir": lowers[0],
+			}}
+			if len(lowers) > 1 {
+				resp.GraphDriver.Data["LowerDir"] = strings.Join(lowers[1:], ":")
+			}
+		}
+	}
+	return resp, nil
+}
+
+// ImageHistory lists an image's history, newest first, giving each entry
+// that made a layer that layer's size.
+func (d *Daemon) ImageHistory(ctx context.Context, name string) ([]image.HistoryResponseItem, error) {
+	rec, _, err := d.images.Resolve(name)
+	if err != nil {
+		return nil, err
+	}
+	img, err := d.imageConfig(ctx, rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := d.images.Refs()
+	if err != nil {
+		return nil, err
+	}
+	chains := rec.ChainIDs()
+	var items []image.HistoryResponseItem
+	layer := 0
+	for _, h := range img.History {
+		item := image.HistoryResponseItem{ID: "<missing>", CreatedBy: h.CreatedBy, Comment: h.Comment, Tags: nil}
+		if h.Created != nil {
+			item.Created = h.Created.Unix()
+		}
+		if !h.EmptyLayer && layer < len(chains) {
+			if info, err := d.snapshots.Stat(chains[layer]); err == nil {
+				item.Size = info.Size
+			}
+			layer++
+		}
+		items = append(items, item)
+	}
+	// Reverse: newest first; the newest entry is the image itself.
+	for i, j := 0, len(items)-1; i < j; i, j = i+1, j-1 {
+		items[i], items[j] = items[j], items[i]
+	}
+	if len(items) == 0 {
+		items = append(items, image.HistoryResponseItem{Created: rec.Created.Unix(), Size: rec.Size})
+	}
+	items[0].ID = rec.ID.String()
+	tags, _ := familiarNames(refs[rec.ID])
+	items[0].Tags = tags
+	return items, nil
+}

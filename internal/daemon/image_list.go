@@ -1,0 +1,204 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/berth/berth/internal/filters"
+	"github.com/berth/berth/internal/image"
+	imagerouter "github.com/berth/berth/internal/server/router/image"
+	"github.com/containerd/errdefs"
+	"github.com/distribution/reference"
+	apiimage "github.com/moby/moby/api/types/image"
+	"github.com/opencontainers/go-digest"
+)
+
+var imageListFilters = []string{"dangling", "label", "label!", "before", "since", "reference", "until"}
+
+// Images lists images as GET /images/json does, newest first.
+func (d *Daemon) Images(ctx context.Context, opts imagerouter.ListOptions) ([]apiimage.Summary, error) {
+	f := opts.Filters
+	if err := f.Validate(imageListFilters...); err != nil {
+		return nil, err
+	}
+	dangling, danglingGiven, err := f.Bool("dangling")
+	if err != nil {
+		return nil, err
+	}
+	before, err := d.filterTime(f, "before", time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	since, err := d.filterTime(f, "since", time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	until, err := untilFilter(f)
+	if err != nil {
+		return nil, err
+	}
+	all, err := d.summaries(ctx, opts.SharedSize)
+	if err != nil {
+		return nil, err
+	}
+	var out []apiimage.Summary
+	for _, s := range all {
+		created := time.Unix(s.Created, 0)
+		switch {
+		case danglingGiven && dangling != (len(s.RepoTags) == 0):
+			continue
+		case !before.IsZero() && !created.Before(before):
+			continue
+		case !since.IsZero() && !created.After(since):
+			continue
+		case !until.IsZero() && !created.Before(until):
+			continue
+		case !f.MatchLabels("label", s.Labels) || (f.Has("label!") && matchesAnyLabel(f, s.Labels)):
+			continue
+		}
+		if f.Has("reference") {
+			s.RepoTags = matchReferences(f.Get("reference"), s.RepoTags)
+			if len(s.RepoTags) == 0 {
+				continue
+			}
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// summaries builds the summary of every image, newest first.
+func (d *Daemon) summaries(ctx context.Context, sharedSize bool) ([]apiimage.Summary, error) {
+	recs, err := d.images.List()
+	if err != nil {
+		return nil, err
+	}
+	refs, err := d.images.Refs()
+	if err != nil {
+		return nil, err
+	}
+	users := map[digest.Digest]int{} // how many images use each layer
+	for _, rec := range recs {
+		for _, c := range rec.ChainIDs() {
+			users[c]++
+		}
+	}
+	out := make([]apiimage.Summary, 0, len(recs))
+	for _, rec := range recs {
+		img, err := d.imageConfig(ctx, rec.ID)
+		if err != nil {
+			return nil, fmt.Errorf("image %s: %w", rec.ID, err)
+		}
+		s := apiimage.Summary{
+			ID:          rec.ID.String(),
+			Created:     rec.Created.Unix(),
+			Size:        rec.Size,
+			SharedSize:  -1,
+			Containers:  -1,
+			Labels:      img.Config.Labels,
+			RepoTags:    []string{},
+			RepoDigests: []string{},
+			ParentID:    string(rec.Parent),
+		}
+		tags, digests := familiarNames(refs[rec.ID])
+		s.RepoTags, s.RepoDigests = append(s.RepoTags, tags...), append(s.RepoDigests, digests...)
+		if sharedSize {
+			s.SharedSize = d.sharedSize(rec, users)
+		}
+		out = append(out, s)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Created != out[j].Created {
+			return out[i].Created > out[j].Created
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+// sharedSize is the size of the layers of rec that other images use too.
+func (d *Daemon) sharedSize(rec image.Record, users map[digest.Digest]int) int64 {
+	var n int64
+	for _, c := range rec.ChainIDs() {
+		if users[c] > 1 {
+			if info, err := d.snapshots.Stat(c); err == nil {
+				n += info.Size
+			}
+		}
+	}
+	return n
+}
+
+// familiarNames splits an image's names into tags and digest references,
+// in the short form docker prints (busybox:latest, not docker.io/library/...).
+func familiarNames(refs []reference.Named) (tags, digests []string) {
+	for _, ref := range refs {
+		if _, ok := ref.(reference.Canonical); ok {
+			digests = append(digests, reference.FamiliarString(ref))
+		} else {
+			tags = append(tags, reference.FamiliarString(ref))
+		}
+	}
+	sort.Strings(tags)
+	sort.Strings(digests)
+	return tags, digests
+}
+
+// matchReferences keeps the tags matching one of the reference patterns,
+// which match the repository name alone or name:tag, as Docker's do.
+func matchReferences(patterns, tags []string) []string {
+	var out []string
+	for _, tag := range tags {
+		ref, err := reference.ParseNormalizedNamed(tag)
+		if err != nil {
+			continue
+		}
+		for _, p := range patterns {
+			if ok, _ := reference.FamiliarMatch(p, ref); ok {
+				out = append(out, tag)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func matchesAnyLabel(f filters.Args, labels map[string]string) bool {
+	for _, l := range f.Get("label!") {
+		if (filters.Args{"label": {l: true}}).MatchLabels("label", labels) {
+			return true
+		}
+	}
+	return false
+}
+
+// filterTime resolves a before/since filter, which names an image, to that
+// image's creation time.
+func (d *Daemon) filterTime(f filters.Args, key string, zero time.Time) (time.Time, error) {
+	vals := f.Get(key)
+	if len(vals) == 0 {
+		return zero, nil
+	}
+	if len(vals) > 1 {
+		return zero, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid filter '%s': only one value is allowed", key))
+	}
+	rec, _, err := d.images.Resolve(vals[0])
+	if err != nil {
+		return zero, err
+	}
+	return rec.Created, nil
+}
+
+// untilFilter parses the until filter: a timestamp or a duration before now.
+func untilFilter(f filters.Args) (time.Time, error) {
+	vals := f.Get("until")
+	if len(vals) == 0 {
+		return time.Time{}, nil
+	}
+	if len(vals) > 1 {
+		return time.Time{}, errdefs.ErrInvalidArgument.WithMessage("invalid filter 'until': only one value is allowed")
+	}
+	return filters.ParseTimestamp(vals[0], time.Now())
+}

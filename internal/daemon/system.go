@@ -1,0 +1,161 @@
+package daemon
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/berth/berth/internal/events"
+	"github.com/berth/berth/internal/filters"
+	systemrouter "github.com/berth/berth/internal/server/router/system"
+	"github.com/berth/berth/internal/snapshot"
+	"github.com/berth/berth/internal/sysinfo"
+	apievents "github.com/moby/moby/api/types/events"
+	"github.com/moby/moby/api/types/swarm"
+	"github.com/moby/moby/api/types/system"
+	"github.com/opencontainers/go-digest"
+)
+
+// storageDriver names how layers are stored, for /info and image inspect.
+const storageDriver = "overlayfs"
+
+// SystemInfo answers GET /info with real figures of this engine and host.
+func (d *Daemon) SystemInfo(ctx context.Context) (*system.Info, error) {
+	recs, err := d.images.List()
+	if err != nil {
+		return nil, err
+	}
+	host := sysinfo.Read()
+	hostname, _ := os.Hostname()
+	info := &system.Info{
+		ID:                 host.MachineID,
+		Images:             len(recs),
+		Driver:             storageDriver,
+		DriverStatus:       [][2]string{{"Backing Filesystem", sysinfo.FilesystemType(d.cfg.DataRoot)}, {"Supports d_type", "true"}},
+		Debug:              d.cfg.LogLevel == "debug",
+		NFd:                host.OpenFiles,
+		NGoroutines:        runtime.NumGoroutine(),
+		SystemTime:         time.Now().Format(time.RFC3339Nano),
+		LoggingDriver:      "json-file",
+		CgroupDriver:       "cgroupfs",
+		CgroupVersion:      host.CgroupVersion,
+		NEventsListener:    d.events.Subscribers(),
+		KernelVersion:      host.KernelVersion,
+		OperatingSystem:    host.OperatingSystem,
+		OSVersion:          host.OSVersion,
+		OSType:             "linux",
+		Architecture:       host.Architecture,
+		IndexServerAddress: "https://index.docker.io/v1/",
+		NCPU:               runtime.NumCPU(),
+		MemTotal:           host.MemTotal,
+		DockerRootDir:      d.cfg.DataRoot,
+		Name:               hostname,
+		Labels:             append([]string{}, d.cfg.Labels...),
+		ServerVersion:      Version,
+		Runtimes:           map[string]system.RuntimeWithStatus{},
+		HTTPProxy:          os.Getenv("HTTP_PROXY"),
+		HTTPSProxy:         os.Getenv("HTTPS_PROXY"),
+		NoProxy:            os.Getenv("NO_PROXY"),
+		Warnings:           []string{},
+	}
+	info.Plugins.Log = []string{"json-file"}
+	info.Swarm.LocalNodeState = swarm.LocalNodeStateInactive
+	for _, name := range []string{"runc", "crun"} {
+		if p, err := exec.LookPath(name); err == nil {
+			info.Runtimes[name] = system.RuntimeWithStatus{Runtime: system.Runtime{Path: p}}
+			if info.DefaultRuntime == "" {
+				info.DefaultRuntime = name
+			}
+		}
+	}
+	if info.DefaultRuntime == "" {
+		info.Warnings = append(info.Warnings, "WARNING: no OCI runtime (runc or crun) found on PATH")
+	}
+	return info, nil
+}
+
+// SystemVersion answers GET /version; the router adds the API versions.
+func (d *Daemon) SystemVersion(ctx context.Context) system.VersionResponse {
+	host := sysinfo.Read()
+	v := system.VersionResponse{
+		Platform:      struct{ Name string }{Name: "Berth"},
+		Version:       Version,
+		GoVersion:     runtime.Version(),
+		Os:            runtime.GOOS,
+		Arch:          runtime.GOARCH,
+		KernelVersion: host.KernelVersion,
+	}
+	v.Components = []system.ComponentVersion{{Name: "Engine", Version: Version, Details: map[string]string{
+		"GoVersion":     v.GoVersion,
+		"Os":            v.Os,
+		"Arch":          v.Arch,
+		"KernelVersion": v.KernelVersion,
+		"Experimental":  "false",
+		"GitCommit":     GitCommit,
+		"BuildTime":     BuildTime,
+	}}}
+	v.GitCommit, v.BuildTime = GitCommit, BuildTime
+	return v
+}
+
+// SystemDiskUsage reports what images (and, later, containers and volumes)
+// take on disk.
+func (d *Daemon) SystemDiskUsage(ctx context.Context, opts systemrouter.DiskUsageOptions) (*systemrouter.DiskUsage, error) {
+	du := &systemrouter.DiskUsage{}
+	if !opts.Images {
+		return du, nil
+	}
+	sums, err := d.summaries(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	for i := range sums {
+		sums[i].Containers = 0
+	}
+	du.Images = sums
+	seen := map[digest.Digest]bool{}
+	err = d.snapshots.Walk(func(info snapshot.Info) error {
+		if !seen[info.ChainID] {
+			seen[info.ChainID] = true
+			du.LayersSize += info.Size
+		}
+		return nil
+	})
+	return du, err
+}
+
+// SubscribeToEvents gives the buffered events in [since, until] matching f
+// and a channel of live ones matching f.
+func (d *Daemon) SubscribeToEvents(since, until time.Time, f filters.Args) ([]apievents.Message, <-chan apievents.Message, func()) {
+	past, live, cancel := d.events.Subscribe()
+	var out []apievents.Message
+	for _, m := range past {
+		t := time.Unix(0, m.TimeNano)
+		if (!since.IsZero() && t.Before(since)) || (!until.IsZero() && t.After(until)) {
+			continue
+		}
+		if events.Match(m, f) {
+			out = append(out, m)
+		}
+	}
+	filtered := make(chan apievents.Message, 64)
+	done := make(chan struct{})
+	go func() {
+		defer close(filtered)
+		for m := range live {
+			if !events.Match(m, f) {
+				continue
+			}
+			select {
+			case filtered <- m:
+			case <-done:
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return out, filtered, func() { once.Do(func() { close(done); cancel() }) }
+}

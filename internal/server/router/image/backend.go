@@ -1,0 +1,48 @@
+package image
+
+import (
+	"context"
+	"io"
+
+	"github.com/berth/berth/internal/filters"
+	"github.com/moby/moby/api/types/image"
+)
+
+// ListOptions are the query parameters of GET /images/json.
+type ListOptions struct {
+	All        bool
+	Filters    filters.Args
+	SharedSize bool
+	Digests    bool
+	Manifests  bool
+}
+
+// ImportOptions are the query parameters of POST /images/create?fromSrc=.
+type ImportOptions struct {
+	Repo     string   // repository, possibly with a tag ("name:tag"); empty for an untagged import
+	Tag      string   // tag; empty means "latest" when Repo is set
+	Message  string   // commit message recorded in the image history
+	Changes  []string // Dockerfile instructions applied to the config
+	Platform string
+}
+
+// Backend is what the image router needs from the daemon.
+type Backend interface {
+	Images(ctx context.Context, opts ListOptions) ([]image.Summary, error)
+	ImageInspect(ctx context.Context, name string) (*image.InspectResponse, error)
+	ImageHistory(ctx context.Context, name string) ([]image.HistoryResponseItem, error)
+	// TagImage points repo:tag at the image named by name.
+	TagImage(ctx context.Context, name, repo, tag string) error
+	// ImageDelete untags or deletes as `docker rmi` does.
+	ImageDelete(ctx context.Context, name string, force, prune bool) ([]image.DeleteResponse, error)
+	ImagesPrune(ctx context.Context, f filters.Args) (*image.PruneReport, error)
+	// ImportImage makes a one-layer image from a root filesystem tarball and
+	// returns its ID.
+	ImportImage(ctx context.Context, src io.Reader, opts ImportOptions) (string, error)
+	// LoadImage reads a docker-archive or OCI layout tarball and reports what
+	// it loaded through progress as lines such as "Loaded image: busybox:latest".
+	LoadImage(ctx context.Context, src io.Reader, progress func(line string)) error
+	// ExportImages writes the named images (all of them in one tarball) in
+	// the format `docker save` writes.
+	ExportImages(ctx context.Context, names []string, w io.Writer) error
+}

@@ -1,0 +1,224 @@
+package image_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/berth/berth/internal/filters"
+	"github.com/berth/berth/internal/server"
+	imagerouter "github.com/berth/berth/internal/server/router/image"
+	"github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/image"
+)
+
+// fakeBackend knows one image, "localhost:5000/a/b:tag", and records the
+// arguments of the last call.
+type fakeBackend struct {
+	mu      sync.Mutex
+	calls   []string
+	list    imagerouter.ListOptions
+	imports imagerouter.ImportOptions
+	body    string
+	loadErr error
+}
+
+const known = "localhost:5000/a/b:tag"
+
+func (f *fakeBackend) record(format string, args ...any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, fmt.Sprintf(format, args...))
+}
+
+func (f *fakeBackend) last() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.calls) == 0 {
+		return ""
+	}
+	return f.calls[len(f.calls)-1]
+}
+
+func noSuch(name string) error { return fmt.Errorf("No such image: %s: %w", name, errdefs.ErrNotFound) }
+
+func (f *fakeBackend) Images(_ context.Context, o imagerouter.ListOptions) ([]image.Summary, error) {
+	f.mu.Lock()
+	f.list = o
+	f.mu.Unlock()
+	return []image.Summary{{ID: "sha256:1", Containers: 2}}, nil
+}
+
+func (f *fakeBackend) ImageInspect(_ context.Context, name string) (*image.InspectResponse, error) {
+	f.record("inspect %s", name)
+	if name != known {
+		return nil, noSuch(name)
+	}
+	return &image.InspectResponse{ID: "sha256:1"}, nil
+}
+
+func (f *fakeBackend) ImageHistory(_ context.Context, name string) ([]image.HistoryResponseItem, error) {
+	f.record("history %s", name)
+	return nil, nil
+}
+
+func (f *fakeBackend) TagImage(_ context.Context, name, repo, tag string) error {
+	f.record("tag %s %s %s", name, repo, tag)
+	return nil
+}
+
+func (f *fakeBackend) ImageDelete(_ context.Context, name string, force, prune bool) ([]image.DeleteResponse, error) {
+	f.record("delete %s force=%v prune=%v", name, force, prune)
+	return []image.DeleteResponse{{Untagged: name}}, nil
+}
+
+func (f *fakeBackend) ImagesPrune(_ context.Context, a filters.Args) (*image.PruneReport, error) {
+	f.record("prune %v", a.Get("dangling"))
+	return &image.PruneReport{SpaceReclaimed: 7}, nil
+}
+
+func (f *fakeBackend) ImportImage(_ context.Context, src io.Reader, o imagerouter.ImportOptions) (string, error) {
+	b, _ := io.ReadAll(src)
+	f.mu.Lock()
+	f.imports, f.body = o, string(b)
+	f.mu.Unlock()
+	return "sha256:feed", nil
+}
+
+func (f *fakeBackend) LoadImage(_ context.Context, src io.Reader, progress func(string)) error {
+	_, _ = io.Copy(io.Discard, src)
+	progress("Loaded image: busybox:latest")
+	return f.loadErr
+}
+
+func (f *fakeBackend) ExportImages(_ context.Context, names []string, w io.Writer) error {
+	f.record("export %s", strings.Join(names, ","))
+	_, err := io.WriteString(w, "tar:"+strings.Join(names, ","))
+	return err
+}
+
+func start(t *testing.T) (*httptest.Server, *fakeBackend) {
+	t.Helper()
+	b := &fakeBackend{}
+	s, err := server.New(server.Config{Version: "test"}, imagerouter.NewRouter(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	return ts, b
+}
+
+func do(t *testing.T, ts *httptest.Server, method, path, body string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestNamesWithSlashes(t *testing.T) {
+	ts, b := start(t)
+	for path, want := range map[string]string{
+		"/v1.50/images/localhost:5000/a/b:tag/json":   "inspect " + known,
+		"/images/localhost:5000/a/b:tag/history":      "history " + known,
+		"/images/localhost:5000/a/b:tag/get":          "export " + known,
+		"/images/get?names=busybox&names=a/b:1":       "export busybox,a/b:1",
+		"/images/busybox@sha256:0123/json":            "inspect busybox@sha256:0123",
+		"/v1.24/images/localhost:5000/a/b:tag/json":   "inspect " + known,
+		"/images/sha256:0123456789abcdef/history?x=1": "history sha256:0123456789abcdef",
+	} {
+		resp, body := do(t, ts, "GET", path, "")
+		if got := b.last(); got != want {
+			t.Errorf("%s: backend got %q (status %d, %s), want %q", path, got, resp.StatusCode, body, want)
+		}
+	}
+	resp, body := do(t, ts, "DELETE", "/images/localhost:5000/a/b:tag?force=1&noprune=true", "")
+	if resp.StatusCode != 200 || b.last() != "delete "+known+" force=true prune=false" {
+		t.Errorf("delete: %d %s; %q", resp.StatusCode, body, b.last())
+	}
+	resp, _ = do(t, ts, "GET", "/images/localhost:5000/a/b:tag/get", "")
+	if resp.Header.Get("Content-Type") != "application/x-tar" {
+		t.Errorf("export Content-Type %q", resp.Header.Get("Content-Type"))
+	}
+}
+
+func TestInspectNotFound(t *testing.T) {
+	ts, _ := start(t)
+	resp, body := do(t, ts, "GET", "/images/nosuch/json", "")
+	if resp.StatusCode != 404 || body != `{"message":"No such image: nosuch: not found"}`+"\n" {
+		t.Errorf("%d %s", resp.StatusCode, body)
+	}
+}
+
+func TestListOptions(t *testing.T) {
+	ts, b := start(t)
+	q := url.Values{"all": {"1"}, "shared-size": {"True"}, "digests": {"0"},
+		"filters": {`{"dangling":{"true":true},"label":{"a=b":true}}`}}
+	resp, body := do(t, ts, "GET", "/v1.50/images/json?"+q.Encode(), "")
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(body), &got); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	b.mu.Lock()
+	o := b.list
+	b.mu.Unlock()
+	if !o.All || !o.SharedSize || o.Digests || !o.Filters["dangling"]["true"] || !o.Filters["label"]["a=b"] {
+		t.Errorf("options: %+v", o)
+	}
+	// Before 1.51 Containers was always -1; RepoTags is [] rather than null.
+	if got[0]["Containers"] != -1.0 || fmt.Sprint(got[0]["RepoTags"]) != "[]" {
+		t.Errorf("summary: %v", got[0])
+	}
+	// The legacy list form of filters is accepted too.
+	_, _ = do(t, ts, "GET", "/images/json?filters="+url.QueryEscape(`{"reference":["busy*"]}`), "")
+	b.mu.Lock()
+	o = b.list
+	b.mu.Unlock()
+	if !o.Filters["reference"]["busy*"] || o.All {
+		t.Errorf("legacy filters: %+v", o)
+	}
+	resp, body = do(t, ts, "GET", "/images/json?filters="+url.QueryEscape(`{"bogus":{"x":true}}`), "")
+	if resp.StatusCode != 400 || !strings.Contains(body, "invalid filter 'bogus'") {
+		t.Errorf("bad filter: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestTag(t *testing.T) {
+	ts, b := start(t)
+	for q, want := range map[string]string{
+		"repo=myrepo/x&tag=v1":     "tag busybox myrepo/x v1",
+		"repo=myrepo/x:v2":         "tag busybox myrepo/x v2",
+		"repo=localhost:5000/a/b":  "tag busybox localhost:5000/a/b latest",
+		"repo=docker.io/library/z": "tag busybox z latest",
+	} {
+		resp, body := do(t, ts, "POST", "/images/busybox/tag?"+q, "")
+		if resp.StatusCode != 201 || b.last() != want {
+			t.Errorf("%s: %d %s, backend %q", q, resp.StatusCode, body, b.last())
+		}
+	}
+	for _, q := range []string{"", "repo=UPPER", "repo=x&tag=bad:tag", "repo=sha256"} {
+		if resp, body := do(t, ts, "POST", "/images/busybox/tag?"+q, ""); resp.StatusCode != 400 {
+			t.Errorf("%q: %d %s", q, resp.StatusCode, body)
+		}
+	}
+}
+
+func TestPrune(t *testing.T) {
+	ts, b := start(t)
+	resp, body := do(t, ts, "POST", "/images/prune?filters="+url.QueryEscape(`{"dangling":{"false":true}}`), "")
+	if resp.StatusCode != 200 || !strings.Contains(body, `"SpaceReclaimed":7`) || b.last() != "prune [false]" {
+		t.Errorf("%d %s %q", resp.StatusCode, body, b.last())
+	}
+}

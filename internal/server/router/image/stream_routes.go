@@ -1,0 +1,90 @@
+package image
+
+import (
+	"context"
+	"net/http"
+	"sync"
+
+	"github.com/berth/berth/internal/server/router"
+	"github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/jsonstream"
+)
+
+// errPull answers fromImage until the registry client is wired in.
+var errPull = errdefs.ErrNotImplemented.WithMessage("pulling images is not supported yet: registries are not implemented")
+
+// export answers GET /images/{name}/get and GET /images/get?names=a&names=b
+// with a `docker save` tarball.
+func (ir *Router) export(ctx context.Context, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
+	names := []string{vars["name"]}
+	if _, ok := vars["name"]; !ok {
+		names = r.URL.Query()["names"]
+	}
+	if len(names) == 0 {
+		return errdefs.ErrInvalidArgument.WithMessage("no image names given")
+	}
+	w.Header().Set("Content-Type", "application/x-tar")
+	out := router.NewStreamWriter(w)
+	err := ir.backend.ExportImages(ctx, names, out)
+	if err != nil && out.Started() && ctx.Err() == nil {
+		// A tarball cut short but ended cleanly would look complete to the
+		// client: drop the connection so it sees the failure.
+		panic(http.ErrAbortHandler)
+	}
+	return err
+}
+
+// load answers POST /images/load: the body is a docker-archive or OCI
+// layout tarball; each loaded image is reported as a stream message.
+func (ir *Router) load(ctx context.Context, w http.ResponseWriter, r *http.Request, _ map[string]string) error {
+	// quiet only silences progress bars, which Berth does not draw.
+	_ = router.BoolValueOrDefault(r, "quiet", true)
+	out := router.NewJSONStream(w)
+	var mu sync.Mutex
+	err := ir.backend.LoadImage(ctx, r.Body, func(line string) {
+		mu.Lock()
+		defer mu.Unlock()
+		_ = out.Send(jsonstream.Message{Stream: line + "\n"})
+	})
+	return out.Finish(err)
+}
+
+// create answers POST /images/create. Only an import from the request body
+// (fromSrc=-) is served; fromImage needs the registry client.
+func (ir *Router) create(ctx context.Context, w http.ResponseWriter, r *http.Request, _ map[string]string) error {
+	q := r.URL.Query()
+	if q.Get("fromImage") != "" {
+		return errPull
+	}
+	src := q.Get("fromSrc")
+	switch src {
+	case "-":
+	case "":
+		return errdefs.ErrInvalidArgument.WithMessage("fromImage or fromSrc is required")
+	default:
+		return errdefs.ErrInvalidArgument.WithMessage("importing from a URL is not supported")
+	}
+	repo, tag, err := repoTag(q.Get("repo"), q.Get("tag"))
+	if err != nil {
+		return err
+	}
+	opts := ImportOptions{
+		Repo:    repo,
+		Tag:     tag,
+		Message: q.Get("message"),
+		Changes: q["changes"],
+	}
+	if opts.Message == "" {
+		opts.Message = "Imported from " + src // what `docker history` shows
+	}
+	if !router.VersionBefore(ctx, "1.32") {
+		opts.Platform = q.Get("platform")
+	}
+	out := router.NewJSONStream(w)
+	id, err := ir.backend.ImportImage(ctx, r.Body, opts)
+	if err == nil {
+		// The docker CLI prints this status line: the new image's ID.
+		err = out.Send(jsonstream.Message{Status: id})
+	}
+	return out.Finish(err)
+}
