@@ -1,0 +1,112 @@
+// Package cli builds berth's command tree: docker's command syntax on top
+// of the Docker Engine API client, talking to berthd or any Docker engine.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/berth/berth/internal/cli/command"
+	"github.com/berth/berth/internal/cli/command/image"
+	"github.com/berth/berth/internal/cli/command/system"
+	"github.com/spf13/cobra"
+)
+
+// globalOptions are the flags accepted before any command.
+type globalOptions struct {
+	host     string
+	logLevel string
+	debug    bool
+}
+
+// NewRootCommand returns the `berth` command with every subcommand.
+func NewRootCommand(c *command.Cli) *cobra.Command {
+	var opts globalOptions
+	root := &cobra.Command{
+		Use:              "berth [OPTIONS] COMMAND [ARG...]",
+		Short:            "A self-sufficient runtime for containers",
+		SilenceUsage:     true,
+		SilenceErrors:    true,
+		TraverseChildren: true,
+		Args:             cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				cmd.SetOut(c.Err())
+				return cmd.Help()
+			}
+			return fmt.Errorf("berth: unknown command: berth %s\n\nRun 'berth --help' for more information", args[0])
+		},
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			c.SetHost(opts.host)
+			return nil
+		},
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+	}
+	// Global flags belong to the root alone, as in docker: they go before
+	// the command name, and subcommands may reuse their letters (history -H).
+	flags := root.Flags()
+	flags.StringVarP(&opts.host, "host", "H", "", "Daemon socket to connect to")
+	flags.StringVarP(&opts.logLevel, "log-level", "l", "info", `Set the logging level ("debug", "info", "warn", "error", "fatal")`)
+	flags.BoolVarP(&opts.debug, "debug", "D", false, "Enable debug mode")
+
+	root.AddCommand(
+		system.NewVersionCommand(c),
+		system.NewInfoCommand(c),
+		system.NewEventsCommand(c),
+		system.NewSystemCommand(c),
+		image.NewImageCommand(c),
+		image.NewImagesCommand(c),
+		image.NewRemoveCommand(c),
+		image.NewTagCommand(c),
+		image.NewHistoryCommand(c),
+		image.NewImportCommand(c),
+		image.NewLoadCommand(c),
+		image.NewSaveCommand(c),
+		newInspectCommand(c),
+	)
+	setup(root)
+	return root
+}
+
+// setup applies docker's conventions to every command in the tree.
+func setup(cmd *cobra.Command) {
+	cmd.DisableFlagsInUseLine = true
+	cmd.SetFlagErrorFunc(command.FlagError)
+	cmd.SetUsageTemplate(usageTemplate)
+	cmd.SetHelpTemplate(helpTemplate)
+	cmd.Flags().BoolP("help", "h", false, "Print usage")
+	_ = cmd.Flags().MarkHidden("help")
+	for _, sub := range cmd.Commands() {
+		setup(sub)
+	}
+}
+
+// Run executes berth with args, printing errors as docker does, and
+// returns the process exit status.
+func Run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
+	c := command.New(in, out, errOut)
+	defer c.Close()
+	root := NewRootCommand(c)
+	root.SetArgs(args)
+	root.SetIn(in)
+	root.SetOut(out)
+	root.SetErr(errOut)
+	err := root.ExecuteContext(ctx)
+	if err == nil || errors.Is(err, command.ErrCancelled) {
+		return 0
+	}
+	var st command.StatusError
+	if errors.As(err, &st) {
+		if st.Status != "" {
+			fmt.Fprintln(errOut, st.Status)
+		}
+		if st.Code == 0 {
+			return 1
+		}
+		return st.Code
+	}
+	fmt.Fprintln(errOut, err)
+	return 1
+}
