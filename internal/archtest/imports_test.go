@@ -22,6 +22,8 @@ var allowed = map[string][]string{
 	"internal/cli":          {},
 	"internal/server":       {"internal/filters"},
 	"internal/daemon":       {"internal/config", "internal/content", "internal/events", "internal/filters", "internal/image", "internal/imagearchive", "internal/layer", "internal/snapshot", "internal/sysinfo", "internal/server/router/image", "internal/server/router/system"},
+	"internal/container":    {},
+	"internal/mount":        {},
 	"internal/config":       {},
 	"internal/filters":      {},
 	"internal/events":       {"internal/filters"},

@@ -39,6 +39,7 @@ type Daemon struct {
 	images    *image.Store
 	events    *events.Bus
 	started   time.Time
+	id        string // engine ID, reported by /info
 
 	// gcMu keeps garbage collection away from half-made images: whatever
 	// writes blobs or layer trees that no image references yet holds it for
@@ -67,6 +68,9 @@ func New(ctx context.Context, cfg *config.Config) (*Daemon, error) {
 
 func (d *Daemon) open(ctx context.Context) error {
 	var err error
+	if d.id, err = engineID(d.cfg.DataRoot); err != nil {
+		return fmt.Errorf("engine ID: %w", err)
+	}
 	d.db, err = bolt.Open(filepath.Join(d.cfg.DataRoot, "metadata.db"), 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		return fmt.Errorf("opening metadata.db: %w", err)

@@ -43,9 +43,18 @@ func (d *Daemon) Images(ctx context.Context, opts imagerouter.ListOptions) ([]ap
 	if err != nil {
 		return nil, err
 	}
+	// Summaries carry whole seconds; the filters compare the exact times.
+	recs, err := d.images.List()
+	if err != nil {
+		return nil, err
+	}
+	createdAt := map[string]time.Time{}
+	for _, rec := range recs {
+		createdAt[rec.ID.String()] = rec.Created
+	}
 	var out []apiimage.Summary
 	for _, s := range all {
-		created := time.Unix(s.Created, 0)
+		created := createdAt[s.ID]
 		switch {
 		case danglingGiven && dangling != (len(s.RepoTags) == 0):
 			continue

@@ -31,7 +31,7 @@ func (d *Daemon) SystemInfo(ctx context.Context) (*system.Info, error) {
 	host := sysinfo.Read()
 	hostname, _ := os.Hostname()
 	info := &system.Info{
-		ID:                 host.MachineID,
+		ID:                 d.id,
 		Images:             len(recs),
 		Driver:             storageDriver,
 		DriverStatus:       [][2]string{{"Backing Filesystem", sysinfo.FilesystemType(d.cfg.DataRoot)}, {"Supports d_type", "true"}},

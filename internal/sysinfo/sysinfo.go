@@ -19,7 +19,6 @@ type Host struct {
 	Architecture    string
 	CgroupVersion   string // "1" or "2"
 	MemTotal        int64
-	MachineID       string
 	OpenFiles       int
 }
 
@@ -37,9 +36,6 @@ func Read() Host {
 	h.OSVersion = osr["VERSION_ID"]
 	h.CgroupVersion = CgroupVersion()
 	h.MemTotal = memTotal()
-	if id, err := os.ReadFile("/etc/machine-id"); err == nil {
-		h.MachineID = strings.TrimSpace(string(id))
-	}
 	if fds, err := os.ReadDir("/proc/self/fd"); err == nil {
 		h.OpenFiles = len(fds)
 	}

@@ -1,0 +1,57 @@
+# Berth: build, test and benchmark. Every target works offline.
+
+GO        ?= go
+PREFIX    ?= /usr/local
+BINDIR    := bin
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT    ?= $(shell git rev-parse --short HEAD 2>/dev/null)
+BUILT     ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS   := -X github.com/berth/berth/internal/daemon.Version=$(VERSION) \
+	-X github.com/berth/berth/internal/daemon.GitCommit=$(COMMIT) \
+	-X github.com/berth/berth/internal/daemon.BuildTime=$(BUILT) \
+	-X github.com/berth/berth/internal/cli/command/system.Version=$(VERSION)
+GOFLAGS_BUILD := -trimpath -ldflags '$(LDFLAGS)'
+UNIT_TIMEOUT        ?= 10m
+INTEGRATION_TIMEOUT ?= 45m
+# Extra flags for `go test`, e.g. make test TESTFLAGS='-run Import -v'.
+TESTFLAGS ?=
+
+export CGO_ENABLED := 0
+
+.PHONY: all build install test unit integration bench fmt lint vet clean
+
+all: build
+
+build:
+	$(GO) build $(GOFLAGS_BUILD) -o $(BINDIR)/berthd ./cmd/berthd
+	$(GO) build $(GOFLAGS_BUILD) -o $(BINDIR)/berth ./cmd/berth
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BINDIR)/berthd $(BINDIR)/berth $(DESTDIR)$(PREFIX)/bin/
+
+# Unit tests, then the integration tests against the binaries just built.
+# Integration tests start real daemons as root, one package at a time.
+test: vet unit integration
+
+vet:
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -count=1 -timeout $(UNIT_TIMEOUT) $(TESTFLAGS) ./internal/...
+
+integration: build
+	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) $(GO) test -p 1 -count=1 -timeout $(INTEGRATION_TIMEOUT) $(TESTFLAGS) ./integration/...
+
+bench: build
+	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/run.sh
+
+fmt:
+	gofmt -w .
+
+lint: vet
+	@out=$$(gofmt -l .); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+clean:
+	rm -rf $(BINDIR) .bench

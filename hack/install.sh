@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Sets Berth up on a Debian machine, as root, from this checkout:
+#   1. installs the Debian packages berthd needs (only those missing),
+#   2. builds berthd and berth and installs them to /usr/local/bin,
+#   3. starts berthd in the background (log: /var/log/berthd.log) unless it
+#      already runs,
+#   4. imports busybox:latest, made offline from the host's busybox-static,
+#      unless it is already there.
+# Running it again is safe: each step is skipped when already done.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+SOCK=/run/berth/berth.sock
+HOST="unix://${SOCK}"
+PIDFILE=/run/berth/berthd.pid
+LOG=/var/log/berthd.log
+PREFIX=/usr/local
+
+say() { echo "install.sh: $*"; }
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install.sh: run as root (sudo hack/install.sh)" >&2
+	exit 1
+fi
+
+# 1. Packages.
+packages=(busybox-static crun runc ca-certificates make)
+missing=()
+for p in "${packages[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing+=("$p")
+	fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+	say "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update
+	apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# 2. Build and install.
+export PATH="/usr/local/go/bin:${PATH}"
+command -v go >/dev/null || { echo "install.sh: Go not found (install it to /usr/local/go)" >&2; exit 1; }
+make build
+make install PREFIX="$PREFIX"
+berth=("$PREFIX/bin/berth" -H "$HOST")
+
+# 3. Start berthd unless it already runs.
+ping_daemon() {
+	if command -v curl >/dev/null; then
+		[ "$(curl -sf --max-time 2 --unix-socket "$SOCK" http://berth/_ping 2>/dev/null)" = OK ]
+	else
+		"${berth[@]}" version >/dev/null 2>&1
+	fi
+}
+running() {
+	[ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null
+}
+
+if ping_daemon; then
+	say "berthd already answers on $SOCK"
+elif running; then
+	say "berthd (pid $(cat "$PIDFILE")) runs but does not answer yet; waiting"
+else
+	say "starting berthd (log: $LOG)"
+	mkdir -p "$(dirname "$LOG")"
+	setsid nohup "$PREFIX/bin/berthd" --log-level info >>"$LOG" 2>&1 </dev/null &
+fi
+for _ in $(seq 1 100); do
+	ping_daemon && break
+	sleep 0.2
+done
+if ! ping_daemon; then
+	echo "install.sh: berthd did not come up; last lines of $LOG:" >&2
+	tail -n 30 "$LOG" >&2 || true
+	exit 1
+fi
+
+# 4. A base image, made offline.
+if "${berth[@]}" image inspect busybox:latest >/dev/null 2>&1; then
+	say "busybox:latest already present"
+else
+	rootfs="$(mktemp /tmp/busybox-rootfs.XXXXXX.tar)"
+	trap 'rm -f "$rootfs"' EXIT
+	go run ./hack/busybox-rootfs -o "$rootfs"
+	"${berth[@]}" import --change 'CMD ["sh"]' "$rootfs" busybox:latest
+	say "imported busybox:latest"
+fi
+
+say "done. Try: DOCKER_HOST=$HOST docker images   or   berth images"

@@ -1,0 +1,44 @@
+package container
+
+import (
+	"time"
+
+	apicontainer "github.com/moby/moby/api/types/container"
+	"github.com/opencontainers/go-digest"
+)
+
+// Container is everything Berth keeps about one container.
+type Container struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"` // without Docker's leading "/"
+	Created time.Time `json:"created"`
+	// Path and Args are the command the container runs: entrypoint and
+	// cmd, merged with the image's.
+	Path       string                   `json:"path"`
+	Args       []string                 `json:"args"`
+	Config     *apicontainer.Config     `json:"config"` // merged with the image config
+	HostConfig *apicontainer.HostConfig `json:"hostConfig"`
+	Image      digest.Digest            `json:"image"` // image ID
+	Runtime    string                   `json:"runtime"`
+	State      State                    `json:"state"`
+	// RestartCount counts restarts by the restart policy since the last
+	// explicit start.
+	RestartCount int `json:"restartCount"`
+	// ManuallyStopped remembers an explicit stop, which unless-stopped and
+	// always honour across daemon restarts.
+	ManuallyStopped bool `json:"manuallyStopped,omitempty"`
+	// Generation counts starts, so a stale exit report from a shim of an
+	// earlier run is recognised and ignored.
+	Generation int `json:"generation"`
+}
+
+// ShortID is the 12-character form Docker prints.
+func (c *Container) ShortID() string { return c.ID[:12] }
+
+// Copy returns a deep enough copy for readers outside the store's lock:
+// the configs are never mutated in place, only replaced.
+func (c *Container) Copy() *Container {
+	cp := *c
+	cp.Args = append([]string(nil), c.Args...)
+	return &cp
+}

@@ -1,0 +1,49 @@
+package mount
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestOverlayMountAndUnmount(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root")
+	}
+	for _, layers := range []int{2, 80} { // 80 long paths exceed one page of options
+		t.Run(fmt.Sprintf("%d layers", layers), func(t *testing.T) {
+			dir := t.TempDir()
+			var lower []string
+			for i := 0; i < layers; i++ {
+				d := filepath.Join(dir, fmt.Sprintf("layer-with-a-long-name-to-fill-the-page-%03d", i))
+				os.MkdirAll(d, 0o755)
+				os.WriteFile(filepath.Join(d, fmt.Sprintf("f%d", i)), []byte("x"), 0o644)
+				lower = append([]string{d}, lower...)
+			}
+			o := Overlay{Lower: lower, Upper: filepath.Join(dir, "upper"), Work: filepath.Join(dir, "work"), Target: filepath.Join(dir, "rootfs")}
+			if err := o.Mount(); err != nil {
+				t.Fatal(err)
+			}
+			defer Unmount(o.Target)
+			if ok, _ := Mounted(o.Target); !ok {
+				t.Fatal("not mounted")
+			}
+			for i := 0; i < layers; i++ {
+				if _, err := os.Stat(filepath.Join(o.Target, fmt.Sprintf("f%d", i))); err != nil {
+					t.Fatalf("layer %d not visible: %v", i, err)
+				}
+			}
+			os.WriteFile(filepath.Join(o.Target, "new"), []byte("y"), 0o644)
+			if _, err := os.Stat(filepath.Join(o.Upper, "new")); err != nil {
+				t.Fatal("write did not reach the upper dir")
+			}
+			if err := Unmount(o.Target); err != nil {
+				t.Fatal(err)
+			}
+			if ok, _ := Mounted(o.Target); ok {
+				t.Fatal("still mounted")
+			}
+		})
+	}
+}
