@@ -57,7 +57,7 @@ func checkBinDir(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, name := range []string{"berthd", "berth"} {
+	for _, name := range []string{"berthd", "berth", "berth-shim"} {
 		if _, err := os.Stat(filepath.Join(abs, name)); err != nil {
 			return "", fmt.Errorf("$%s=%s: %w", BinDirEnv, dir, err)
 		}
@@ -90,7 +90,7 @@ func buildFromModule() (string, error) {
 	}
 	// A directory as -o with several packages writes one binary per
 	// package, named after the package's directory.
-	cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/berthd", "./cmd/berth")
+	cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/berthd", "./cmd/berth", "./cmd/berth-shim")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	var out bytes.Buffer

@@ -116,7 +116,9 @@ func StartDaemonWith(t *testing.T, cfg DaemonConfig) (*Daemon, error) {
 	}, cfg.Args...)
 
 	t.Cleanup(func() {
+		d.removeContainers(t)
 		d.Stop(t)
+		killShims(d.ExecRoot)
 		if t.Failed() {
 			t.Logf("berthd log (%s):\n%s", d.LogFile, tail(d.Log(), 64<<10))
 		}

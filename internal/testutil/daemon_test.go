@@ -22,8 +22,10 @@ func fakeBinDir(t *testing.T) {
 	if err != nil {
 		t.Fatalf("build fakeberthd: %v\n%s", err, out)
 	}
-	if err := os.Symlink("berthd", filepath.Join(dir, "berth")); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"berth", "berth-shim"} {
+		if err := os.Symlink("berthd", filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	t.Setenv(BinDirEnv, dir)
 	if got := BuildBinaries(t); got != dir {
