@@ -25,7 +25,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # 1. Packages.
-packages=(busybox-static crun runc ca-certificates make)
+packages=(busybox-static crun runc tini ca-certificates make)
 missing=()
 for p in "${packages[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -21,9 +21,13 @@ func parseFlags(args []string) (*daemonConfig, bool, error) {
 	pidfile := fs.String("pidfile", "", "Path to use for the daemon PID file (default <exec-root>/berthd.pid)")
 	logLevel := fs.StringP("log-level", "l", "", `Set the logging level ("debug"|"info"|"warn"|"error")`)
 	debug := fs.BoolP("debug", "D", false, "Enable debug mode")
+	defaultRuntime := fs.String("default-runtime", "", "Default OCI runtime for containers (crun or runc; default: the first that works here)")
+	initPath := fs.String("init-path", "", "Path to the docker-init binary (default: docker-init or tini-static on PATH)")
 	version := fs.BoolP("version", "v", false, "Print version information and quit")
 	var labels []string
 	fs.StringArrayVar(&labels, "label", nil, "Set key=value labels on the daemon")
+	var insecure []string
+	fs.StringArrayVar(&insecure, "insecure-registry", nil, "Enable insecure registry communication (host[:port] or CIDR)")
 	if err := fs.Parse(args); err != nil {
 		return nil, false, err
 	}
@@ -45,8 +49,14 @@ func parseFlags(args []string) (*daemonConfig, bool, error) {
 			cfg.LogLevel = *logLevel
 		case "debug":
 			cfg.Debug = *debug
+		case "default-runtime":
+			cfg.DefaultRuntime = *defaultRuntime
+		case "init-path":
+			cfg.InitPath = *initPath
 		case "label":
 			cfg.Labels = labels
+		case "insecure-registry":
+			cfg.InsecureRegistries = append(cfg.InsecureRegistries, insecure...)
 		}
 	})
 	if err := cfg.Finish(); err != nil {

@@ -14,6 +14,8 @@ import (
 
 	"github.com/berth/berth/internal/daemon"
 	"github.com/berth/berth/internal/server"
+	containerrouter "github.com/berth/berth/internal/server/router/container"
+	distributionrouter "github.com/berth/berth/internal/server/router/distribution"
 	imagerouter "github.com/berth/berth/internal/server/router/image"
 	systemrouter "github.com/berth/berth/internal/server/router/system"
 	"github.com/berth/berth/internal/server/router/unsupported"
@@ -58,6 +60,8 @@ func run(cfg *daemonConfig) error {
 	srv, err := server.New(server.Config{Version: daemon.Version},
 		systemrouter.NewRouter(d),
 		imagerouter.NewRouter(d),
+		containerrouter.NewRouter(d),
+		distributionrouter.NewRouter(d),
 		unsupported.NewRouter(),
 	)
 	if err != nil {

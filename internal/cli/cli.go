@@ -9,7 +9,9 @@ import (
 	"io"
 
 	"github.com/berth/berth/internal/cli/command"
+	"github.com/berth/berth/internal/cli/command/container"
 	"github.com/berth/berth/internal/cli/command/image"
+	"github.com/berth/berth/internal/cli/command/registry"
 	"github.com/berth/berth/internal/cli/command/system"
 	"github.com/spf13/cobra"
 )
@@ -64,8 +66,14 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 		image.NewImportCommand(c),
 		image.NewLoadCommand(c),
 		image.NewSaveCommand(c),
+		image.NewPullCommand(c),
+		image.NewPushCommand(c),
+		registry.NewLoginCommand(c),
+		registry.NewLogoutCommand(c),
 		newInspectCommand(c),
+		container.NewContainerCommand(c),
 	)
+	root.AddCommand(container.NewTopLevelCommands(c)...)
 	setup(root)
 	return root
 }
@@ -76,7 +84,12 @@ func setup(cmd *cobra.Command) {
 	cmd.SetFlagErrorFunc(command.FlagError)
 	cmd.SetUsageTemplate(usageTemplate)
 	cmd.SetHelpTemplate(helpTemplate)
-	cmd.Flags().BoolP("help", "h", false, "Print usage")
+	if cmd.Flags().ShorthandLookup("h") != nil {
+		// run and create use -h for --hostname, as in docker.
+		cmd.Flags().Bool("help", false, "Print usage")
+	} else {
+		cmd.Flags().BoolP("help", "h", false, "Print usage")
+	}
 	_ = cmd.Flags().MarkHidden("help")
 	for _, sub := range cmd.Commands() {
 		setup(sub)

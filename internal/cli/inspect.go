@@ -1,15 +1,13 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/berth/berth/internal/cli/command"
-	"github.com/berth/berth/internal/cli/command/image"
+	"github.com/berth/berth/internal/cli/command/container"
 	"github.com/spf13/cobra"
 )
 
-// newInspectCommand returns the top-level `inspect`. Only images exist in
-// berth's CLI so far, so it inspects images whatever --type says.
+// newInspectCommand returns the top-level `inspect`: without --type it
+// tries a container, then an image, as docker does.
 func newInspectCommand(c *command.Cli) *cobra.Command {
 	var (
 		tmpl, kind string
@@ -20,10 +18,7 @@ func newInspectCommand(c *command.Cli) *cobra.Command {
 		Short: "Return low-level information on Docker objects",
 		Args:  command.RequiresMinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if kind != "" && kind != "image" {
-				return fmt.Errorf("berth inspect: --type=%s is not supported yet; only images can be inspected", kind)
-			}
-			return image.RunInspect(cmd, c, tmpl, args)
+			return container.RunInspect(cmd, c, tmpl, size, kind, args)
 		},
 	}
 	flags := cmd.Flags()

@@ -34,8 +34,23 @@ type Config struct {
 	LogLevel string `json:"log-level,omitempty"`
 	// Debug is dockerd's "debug": true, the same as log level debug.
 	Debug bool `json:"debug,omitempty"`
+	// DefaultRuntime names the OCI runtime containers use when they ask for
+	// none; empty means the first of crun and runc that works on this host.
+	DefaultRuntime string `json:"default-runtime,omitempty"`
+	// ShimPath is the berth-shim binary; empty means the one beside berthd,
+	// else the one on PATH.
+	ShimPath string `json:"shim-path,omitempty"`
+	// InitPath is the static init binary bound into containers run with
+	// --init; empty means docker-init or tini-static found on PATH.
+	InitPath string `json:"init-path,omitempty"`
 	// Labels are reported by /info.
 	Labels []string `json:"labels,omitempty"`
+	// InsecureRegistries are registries (host, host:port or CIDR) reached
+	// over plain http or unverified https; loopback always is.
+	InsecureRegistries []string `json:"insecure-registries,omitempty"`
+	// RegistryCertsDirs replace /etc/docker/certs.d and /etc/berth/certs.d
+	// as where <host[:port]>/*.crt CAs and client certificates are read.
+	RegistryCertsDirs []string `json:"registry-certs-dirs,omitempty"`
 }
 
 // Default returns the configuration berthd uses when nothing is given.

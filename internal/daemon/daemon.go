@@ -11,12 +11,15 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/berth/berth/internal/config"
+	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/content"
 	"github.com/berth/berth/internal/events"
 	"github.com/berth/berth/internal/image"
+	"github.com/berth/berth/internal/runtime"
 	"github.com/berth/berth/internal/snapshot"
 	bolt "go.etcd.io/bbolt"
 )
@@ -31,21 +34,40 @@ var (
 
 // Daemon is the running engine.
 type Daemon struct {
-	cfg       *config.Config
-	lock      *os.File
-	db        *bolt.DB
-	content   *content.Store
-	snapshots *snapshot.Store
-	images    *image.Store
-	events    *events.Bus
-	started   time.Time
-	id        string // engine ID, reported by /info
+	cfg        *config.Config
+	lock       *os.File
+	db         *bolt.DB
+	content    *content.Store
+	snapshots  *snapshot.Store
+	images     *image.Store
+	containers *container.Store
+	events     *events.Bus
+
+	runtimes       map[string]runtime.Runtime
+	defaultRuntime string
+	shimPath       string
+	initPath       string
+
+	// waits holds clients waiting for containers to exit or go away.
+	waits waitList
+	// shims are the live connections to running containers' shims.
+	shims shimSet
+	// attaches are clients attached to containers that have not started.
+	attaches pendingAttaches
+	backoff  backoffs
+	execs    execSet
+	closing  atomic.Bool
+	started  time.Time
+	id       string // engine ID, reported by /info
 
 	// gcMu keeps garbage collection away from half-made images: whatever
 	// writes blobs or layer trees that no image references yet holds it for
 	// reading until the image record is committed; collection holds it for
 	// writing.
 	gcMu sync.RWMutex
+
+	// registry is made on first use from cfg (registry_auth.go).
+	registry registryClient
 }
 
 // New opens the data root described by cfg, refusing if another berthd
@@ -78,6 +100,9 @@ func (d *Daemon) open(ctx context.Context) error {
 	if d.images, err = image.NewStore(d.db); err != nil {
 		return err
 	}
+	if d.containers, err = container.NewStore(d.db); err != nil {
+		return err
+	}
 	if d.content, err = content.New(filepath.Join(d.cfg.DataRoot, "content")); err != nil {
 		return err
 	}
@@ -93,11 +118,25 @@ func (d *Daemon) open(ctx context.Context) error {
 	if res.Blobs+len(res.Layers) > 0 {
 		slog.Info("removed leftovers of an interrupted run", "blobs", res.Blobs, "layers", len(res.Layers), "bytes", res.Reclaimed)
 	}
+	if err := d.setupRuntimes(ctx); err != nil {
+		return err
+	}
+	if d.shimPath, err = findShim(d.cfg.ShimPath); err != nil {
+		slog.Warn("containers cannot start", "error", err)
+	}
+	d.initPath = findInit(d.cfg.InitPath)
+	d.restoreContainers(ctx)
 	return nil
 }
 
-// Close releases the stores and the data-root lock.
+// shuttingDown is true once Close began: container monitors then leave
+// their shims alone for the next berthd to find.
+func (d *Daemon) shuttingDown() bool { return d.closing.Load() }
+
+// Close releases the stores and the data-root lock. Running containers
+// keep running under their shims.
 func (d *Daemon) Close() error {
+	d.closing.Store(true)
 	d.events.Close()
 	var err error
 	if d.db != nil {

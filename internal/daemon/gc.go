@@ -17,7 +17,8 @@ type gcResult struct {
 // collectGarbage removes every blob and layer tree that no image references.
 // Image records are the roots: their config blob, the uncompressed tar of
 // each layer (kept so `save` streams exactly the bytes whose digest is the
-// diff ID) and the layer tree of each chain ID.
+// diff ID), the registry manifests and compressed layers a pull or push
+// keeps (Blobs) and the layer tree of each chain ID.
 func (d *Daemon) collectGarbage(ctx context.Context) (gcResult, error) {
 	d.gcMu.Lock()
 	defer d.gcMu.Unlock()
@@ -32,6 +33,9 @@ func (d *Daemon) collectGarbage(ctx context.Context) (gcResult, error) {
 		blobs[rec.ID] = true
 		for _, id := range rec.DiffIDs {
 			blobs[id] = true
+		}
+		for _, b := range rec.Blobs {
+			blobs[b] = true
 		}
 		for _, c := range rec.ChainIDs() {
 			layers[c] = true

@@ -28,15 +28,50 @@ func (d *Daemon) ImageDelete(ctx context.Context, name string, force, prune bool
 	}
 	refs := all[rec.ID]
 	var out []apiimage.DeleteResponse
+	running, stopped := d.imageUsers(rec.ID.String())
+	if named != nil && len(refs) == 1 && len(running)+len(stopped) > 0 {
+		if !force {
+			user := append(running, stopped...)[0]
+			return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", name, user.ShortID(), shortID(rec.ID)))
+		}
+		// Forced: the name goes, the image stays for its containers.
+		if err := d.untag(rec.ID, named); err != nil {
+			return nil, err
+		}
+		return []apiimage.DeleteResponse{{Untagged: reference.FamiliarString(named)}}, nil
+	}
+	if named == nil && len(running) > 0 {
+		return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image is being used by running container %s", shortID(rec.ID), running[0].ShortID()))
+	}
+	if named == nil && len(stopped) > 0 {
+		if !force {
+			return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is being used by stopped container %s", shortID(rec.ID), stopped[0].ShortID()))
+		}
+		for _, ref := range refs {
+			if err := d.untag(rec.ID, ref); err != nil {
+				return out, err
+			}
+			out = append(out, apiimage.DeleteResponse{Untagged: reference.FamiliarString(ref)})
+		}
+		return out, nil
+	}
 	if named != nil {
 		if err := d.untag(rec.ID, named); err != nil {
 			return nil, err
 		}
 		out = append(out, apiimage.DeleteResponse{Untagged: reference.FamiliarString(named)})
-		if len(refs) > 1 {
+		// What is left decides: another tag keeps the image; digest
+		// references of the same repository go with its last tag.
+		var rest []reference.Named
+		for _, r := range refs {
+			if r.String() != named.String() {
+				rest = append(rest, r)
+			}
+		}
+		if !onlyDigestsOf(named.Name(), rest) {
 			return out, nil
 		}
-		refs = nil
+		refs = rest
 	} else if len(refs) > 1 && !force && !sameRepository(refs) {
 		return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is referenced in multiple repositories", shortID(rec.ID)))
 	}
@@ -97,8 +132,12 @@ func (d *Daemon) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.Pru
 	}
 	report := &apiimage.PruneReport{ImagesDeleted: []apiimage.DeleteResponse{}}
 	var victims []image.Record
+	inUse := map[string]bool{}
+	for _, c := range d.containers.List() {
+		inUse[string(c.Image)] = true
+	}
 	for _, rec := range recs {
-		if danglingOnly && len(all[rec.ID]) > 0 {
+		if inUse[rec.ID.String()] || (danglingOnly && len(all[rec.ID]) > 0) {
 			continue
 		}
 		if !until.IsZero() && !rec.Created.Before(until) {
@@ -136,6 +175,17 @@ func (d *Daemon) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.Pru
 	report.SpaceReclaimed = uint64(res.Reclaimed)
 	d.events.Log(events.ImageEventType, events.ActionPrune, events.Actor{Attributes: map[string]string{"reclaimed": strconv.FormatInt(res.Reclaimed, 10)}})
 	return report, nil
+}
+
+// onlyDigestsOf reports whether refs are digest references of repo alone
+// (or there are none).
+func onlyDigestsOf(repo string, refs []reference.Named) bool {
+	for _, r := range refs {
+		if _, digested := r.(reference.Canonical); !digested || r.Name() != repo {
+			return false
+		}
+	}
+	return true
 }
 
 // sameRepository reports whether all names belong to one repository, in

@@ -62,6 +62,8 @@ func (d *Daemon) SystemInfo(ctx context.Context) (*system.Info, error) {
 		Warnings:           []string{},
 	}
 	info.Plugins.Log = []string{"json-file"}
+	info.InitBinary = d.initPath
+	info.LiveRestoreEnabled = true
 	info.Swarm.LocalNodeState = swarm.LocalNodeStateInactive
 	for _, name := range []string{"runc", "crun"} {
 		if p, err := exec.LookPath(name); err == nil {

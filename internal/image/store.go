@@ -31,6 +31,12 @@ type Record struct {
 	Added       time.Time       `json:"added"`   // when this engine stored it
 	LastTagTime time.Time       `json:"lastTagTime,omitempty"`
 	Parent      digest.Digest   `json:"parent,omitempty"`
+	// Manifest is the registry manifest the image was last pulled as or
+	// pushed with; a push sends it again unchanged when its blobs are kept.
+	Manifest digest.Digest `json:"manifest,omitempty"`
+	// Blobs are kept for as long as the image, besides the config and the
+	// diff tars: manifests and the compressed layers they name.
+	Blobs []digest.Digest `json:"blobs,omitempty"`
 }
 
 // ChainIDs returns the chain ID of every layer, bottom first.

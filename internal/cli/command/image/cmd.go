@@ -31,6 +31,8 @@ func NewImageCommand(cli *command.Cli) *cobra.Command {
 		NewImportCommand(cli),
 		NewLoadCommand(cli),
 		NewSaveCommand(cli),
+		NewPullCommand(cli),
+		NewPushCommand(cli),
 	)
 	return cmd
 }

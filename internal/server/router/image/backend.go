@@ -6,7 +6,23 @@ import (
 
 	"github.com/berth/berth/internal/filters"
 	"github.com/moby/moby/api/types/image"
+	"github.com/moby/moby/api/types/jsonstream"
+	"github.com/moby/moby/api/types/registry"
 )
+
+// PullOptions are the parameters of POST /images/create?fromImage=.
+type PullOptions struct {
+	Ref      string // the name with its tag or digest, as the client spelt it
+	Platform string // os[/arch[/variant]], empty for linux/amd64
+	Auth     registry.AuthConfig
+}
+
+// PushOptions are the parameters of POST /images/{name}/push.
+type PushOptions struct {
+	Name string // repository, without tag
+	Tag  string // empty pushes every tag of the repository
+	Auth registry.AuthConfig
+}
 
 // ListOptions are the query parameters of GET /images/json.
 type ListOptions struct {
@@ -45,4 +61,10 @@ type Backend interface {
 	// ExportImages writes the named images (all of them in one tarball) in
 	// the format `docker save` writes.
 	ExportImages(ctx context.Context, names []string, w io.Writer) error
+	// PullImage fetches an image from its registry, reporting progress as
+	// the JSON messages docker clients render. An error returned before
+	// the first message becomes the response's status.
+	PullImage(ctx context.Context, opts PullOptions, progress func(jsonstream.Message)) error
+	// PushImage uploads the tagged images of a repository to its registry.
+	PushImage(ctx context.Context, opts PushOptions, progress func(jsonstream.Message)) error
 }

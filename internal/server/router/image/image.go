@@ -1,5 +1,5 @@
 // Package image serves the /images routes of the Engine API: list, inspect,
-// history, tag, remove, prune, import, load and save.
+// history, tag, remove, prune, import, load, save, pull and push.
 package image
 
 import "github.com/berth/berth/internal/server/router"
@@ -26,6 +26,7 @@ func (ir *Router) Routes() []router.Route {
 		router.Post("/images/create", ir.create),
 		router.Post("/images/prune", ir.prune),
 		router.Post("/images/{name:.*}/tag", ir.tag),
+		router.Post("/images/{name:.*}/push", ir.push),
 		router.Delete("/images/{name:.*}", ir.remove),
 	}
 }

@@ -10,9 +10,6 @@ import (
 	"github.com/moby/moby/api/types/jsonstream"
 )
 
-// errPull answers fromImage until the registry client is wired in.
-var errPull = errdefs.ErrNotImplemented.WithMessage("pulling images is not supported yet: registries are not implemented")
-
 // export answers GET /images/{name}/get and GET /images/get?names=a&names=b
 // with a `docker save` tarball.
 func (ir *Router) export(ctx context.Context, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
@@ -49,12 +46,12 @@ func (ir *Router) load(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	return out.Finish(err)
 }
 
-// create answers POST /images/create. Only an import from the request body
-// (fromSrc=-) is served; fromImage needs the registry client.
+// create answers POST /images/create: a pull (fromImage) or an import from
+// the request body (fromSrc=-).
 func (ir *Router) create(ctx context.Context, w http.ResponseWriter, r *http.Request, _ map[string]string) error {
 	q := r.URL.Query()
 	if q.Get("fromImage") != "" {
-		return errPull
+		return ir.pull(ctx, w, r)
 	}
 	src := q.Get("fromSrc")
 	switch src {

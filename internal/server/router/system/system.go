@@ -21,5 +21,6 @@ func (s *Router) Routes() []router.Route {
 		router.Get("/info", s.info),
 		router.Get("/events", s.events),
 		router.Get("/system/df", s.diskUsage),
+		router.Post("/auth", s.auth),
 	}
 }

@@ -1,0 +1,216 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/berth/berth/internal/container"
+	"github.com/berth/berth/internal/image"
+	routercontainer "github.com/berth/berth/internal/server/router/container"
+	"github.com/containerd/errdefs"
+	"github.com/distribution/reference"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	apicontainer "github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/events"
+	"github.com/opencontainers/go-digest"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// emptyLayer is the diff ID of a tar with no entries. Docker does not add
+// such a layer to a committed image, only a history entry that says so.
+const emptyLayer = digest.Digest("sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef")
+
+// ContainerCommit makes an image of the container: its image plus one
+// layer holding what the container changed, configured as the container
+// runs (opts.Config merged over that, then opts.Changes applied).
+func (d *Daemon) ContainerCommit(ctx context.Context, name string, opts routercontainer.CommitOptions) (string, error) {
+	ref, err := importReference(opts.Repo, opts.Tag)
+	if err != nil {
+		return "", err
+	}
+	c, unlock, err := d.lockContainer(name)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	switch c.State.Status {
+	case container.Dead:
+		return "", errdefs.ErrConflict.WithMessage(fmt.Sprintf("You cannot commit container %s which is Dead", c.ID))
+	case container.Removing:
+		return "", errdefs.ErrConflict.WithMessage(fmt.Sprintf("You cannot commit container %s which is being removed", c.ID))
+	}
+	parent, err := d.images.Get(c.Image)
+	if err != nil {
+		return "", fmt.Errorf("image of container %s: %w", c.ShortID(), err)
+	}
+	base, err := d.imageConfig(ctx, parent.ID)
+	if err != nil {
+		return "", err
+	}
+	cfg := commitConfig(base.Config, c.Config, opts.Config)
+	if err := image.ApplyChanges(&cfg, opts.Changes); err != nil {
+		return "", err
+	}
+	upper, err := d.upperOf(c)
+	if err != nil {
+		return "", err
+	}
+	if opts.Pause && c.State.Status == container.Running {
+		rt, err := d.runtimeFor(c.Runtime)
+		if err != nil {
+			return "", err
+		}
+		if err := rt.Pause(ctx, c.ID); err != nil {
+			return "", fmt.Errorf("pausing the container: %w", err)
+		}
+		defer rt.Resume(context.WithoutCancel(ctx), c.ID)
+	}
+
+	d.gcMu.RLock()
+	defer d.gcMu.RUnlock()
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(upper.Diff(ctx, pw)) }()
+	defer pr.Close()
+	info, err := d.unpackLayer(ctx, parent.TopChainID(), "", func() (io.ReadCloser, error) { return pr, nil })
+	if err != nil {
+		return "", err
+	}
+
+	now := time.Now().UTC()
+	img := dockerspec.DockerOCIImage{Image: base.Image, Config: cfg}
+	img.Created, img.Author = &now, opts.Author
+	img.RootFS = ocispec.RootFS{Type: "layers", DiffIDs: append([]digest.Digest(nil), parent.DiffIDs...)}
+	empty := info.DiffID == emptyLayer
+	if !empty {
+		img.RootFS.DiffIDs = append(img.RootFS.DiffIDs, info.DiffID)
+	}
+	img.History = append(append([]ocispec.History(nil), base.History...), ocispec.History{
+		Created: &now, CreatedBy: strings.Join(c.Config.Cmd, " "),
+		Author: opts.Author, Comment: opts.Comment, EmptyLayer: empty,
+	})
+	id, err := d.storeChild(ctx, &img, parent.ID, refsOf(ref))
+	if err != nil {
+		return "", err
+	}
+	imageRef := ""
+	if ref != nil {
+		imageRef = reference.FamiliarString(ref)
+		d.events.Log(events.ImageEventType, events.ActionTag, events.Actor{ID: id.String(), Attributes: map[string]string{"name": imageRef}})
+	}
+	d.logContainerEvent(c, events.ActionCommit, map[string]string{"comment": opts.Comment, "imageID": id.String(), "imageRef": imageRef})
+	return id.String(), nil
+}
+
+// storeChild stores a committed image's config and commits its record
+// with the image it was made from as Parent. The caller holds gcMu for
+// reading and has unpacked the layers.
+func (d *Daemon) storeChild(ctx context.Context, img *dockerspec.DockerOCIImage, parent digest.Digest, refs []reference.Named) (digest.Digest, error) {
+	data, err := json.Marshal(img)
+	if err != nil {
+		return "", err
+	}
+	id, _, err := d.content.Ingest(ctx, bytes.NewReader(data))
+	if err != nil {
+		return "", err
+	}
+	var size int64
+	for _, chain := range image.ChainIDs(img.RootFS.DiffIDs) {
+		info, err := d.snapshots.Stat(chain)
+		if err != nil {
+			return "", err
+		}
+		size += info.Size
+	}
+	rec := image.Record{ID: id, DiffIDs: img.RootFS.DiffIDs, Size: size, Created: img.Created.UTC(), Parent: parent}
+	if _, err := d.images.Put(rec, refs); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// commitConfig is the committed image's config: what the container runs
+// with (its config took the image's defaults at create), with user's
+// config, when the client sent one, taking precedence as Docker merges it.
+func commitConfig(img dockerspec.DockerOCIImageConfig, c, user *apicontainer.Config) dockerspec.DockerOCIImageConfig {
+	cfg := toImageConfig(c)
+	if cfg.OnBuild == nil {
+		cfg.OnBuild = img.OnBuild
+	}
+	if user == nil {
+		return cfg
+	}
+	u := toImageConfig(user)
+	if u.User == "" {
+		u.User = cfg.User
+	}
+	if u.WorkingDir == "" {
+		u.WorkingDir = cfg.WorkingDir
+	}
+	if u.StopSignal == "" {
+		u.StopSignal = cfg.StopSignal
+	}
+	if u.Healthcheck == nil {
+		u.Healthcheck = cfg.Healthcheck
+	}
+	if len(u.Shell) == 0 {
+		u.Shell = cfg.Shell
+	}
+	if len(u.OnBuild) == 0 {
+		u.OnBuild = cfg.OnBuild
+	}
+	if len(u.Entrypoint) == 0 {
+		if len(u.Cmd) == 0 {
+			u.Cmd = cfg.Cmd
+		}
+		if u.Entrypoint == nil {
+			u.Entrypoint = cfg.Entrypoint
+		}
+	}
+	u.Env = mergeEnv(cfg.Env, u.Env)
+	u.Labels = unionMap(cfg.Labels, u.Labels)
+	u.ExposedPorts = unionMap(cfg.ExposedPorts, u.ExposedPorts)
+	u.Volumes = unionMap(cfg.Volumes, u.Volumes)
+	return u
+}
+
+// unionMap returns base's entries overlaid with over's; nil when both are
+// empty, so the config keeps leaving the field out.
+func unionMap[V any](base, over map[string]V) map[string]V {
+	if len(base)+len(over) == 0 {
+		return over
+	}
+	out := make(map[string]V, len(base)+len(over))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		out[k] = v
+	}
+	return out
+}
+
+// toImageConfig keeps the parts of a container config that belong to an
+// image.
+func toImageConfig(c *apicontainer.Config) dockerspec.DockerOCIImageConfig {
+	var cfg dockerspec.DockerOCIImageConfig
+	if c == nil {
+		return cfg
+	}
+	cfg.User, cfg.WorkingDir, cfg.StopSignal = c.User, c.WorkingDir, c.StopSignal
+	cfg.Env = append([]string(nil), c.Env...)
+	cfg.Entrypoint, cfg.Cmd = c.Entrypoint, c.Cmd
+	cfg.Labels, cfg.Volumes = c.Labels, c.Volumes
+	cfg.Healthcheck, cfg.Shell, cfg.OnBuild, cfg.ArgsEscaped = c.Healthcheck, c.Shell, c.OnBuild, c.ArgsEscaped
+	for p := range c.ExposedPorts {
+		if cfg.ExposedPorts == nil {
+			cfg.ExposedPorts = map[string]struct{}{}
+		}
+		cfg.ExposedPorts[p.String()] = struct{}{}
+	}
+	return cfg
+}

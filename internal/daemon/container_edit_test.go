@@ -1,0 +1,191 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/berth/berth/internal/container"
+	"github.com/berth/berth/internal/filters"
+	"github.com/containerd/errdefs"
+	apicontainer "github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/events"
+)
+
+func TestContainerRename(t *testing.T) {
+	d, cs := listFixture(t)
+	ctx := context.Background()
+	_, live, cancel := d.events.Subscribe()
+	defer cancel()
+	if err := d.ContainerRename(ctx, "db", "/store"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := d.containers.Get("store")
+	if err != nil || c.ID != cs["db"].ID || d.containers.NameInUse("db") {
+		t.Fatalf("after rename: %v %v", c, err)
+	}
+	select {
+	case m := <-live:
+		if m.Action != events.ActionRename || m.Actor.Attributes["oldName"] != "/db" || m.Actor.Attributes["name"] != "store" {
+			t.Errorf("event %+v", m)
+		}
+	case <-time.After(time.Second):
+		t.Error("no rename event")
+	}
+	cases := []struct{ from, to, want string }{
+		{"store", "store", "Renaming a container with the same name as its current name"},
+		{"store", "", "Neither old nor new names may be empty"},
+		{"store", "bad name", "Error when allocating new name: Invalid container name (bad name)"},
+		{"store", "web", `Error when allocating new name: Conflict. The container name "/web" is already in use by container "` + cs["web"].ID},
+	}
+	for _, tc := range cases {
+		err := d.ContainerRename(ctx, tc.from, tc.to)
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s → %s: %v", tc.from, tc.to, err)
+		}
+	}
+	if err := d.ContainerRename(ctx, "store", "web"); !errdefs.IsConflict(err) {
+		t.Errorf("conflict class lost: %v", err)
+	}
+	if err := d.ContainerRename(ctx, "ghost", "x1"); !errdefs.IsNotFound(err) {
+		t.Errorf("ghost: %v", err)
+	}
+}
+
+func TestContainersPrune(t *testing.T) {
+	d, cs := listFixture(t)
+	ctx := context.Background()
+	d.containers.Update(cs["job"].ID, func(c *container.Container) error {
+		c.Config.Labels = map[string]string{"keep": "yes"}
+		return nil
+	})
+	upper := filepath.Join(d.containerDir(cs["db"].ID), "upper")
+	os.MkdirAll(upper, 0o755)
+	os.WriteFile(filepath.Join(upper, "data"), make([]byte, 1234), 0o644)
+
+	if _, err := d.ContainersPrune(ctx, filters.New([2]string{"name", "x"})); !errdefs.IsInvalidArgument(err) {
+		t.Errorf("bad filter: %v", err)
+	}
+	// until excludes everything created in the last two hours.
+	rep, err := d.ContainersPrune(ctx, filters.New([2]string{"until", "2h"}))
+	if err != nil || len(rep.ContainersDeleted) != 0 {
+		t.Fatalf("until: %+v %v", rep, err)
+	}
+	rep, err = d.ContainersPrune(ctx, filters.New([2]string{"label!", "keep=yes"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{cs["db"].ID, cs["fresh"].ID}
+	if got := append([]string{}, rep.ContainersDeleted...); !sameSet(got, want) || rep.SpaceReclaimed != 1234 {
+		t.Errorf("pruned %v (%d bytes), want %v", got, rep.SpaceReclaimed, want)
+	}
+	if _, err := os.Stat(d.containerDir(cs["db"].ID)); !os.IsNotExist(err) {
+		t.Errorf("container dir left: %v", err)
+	}
+	rep, _ = d.ContainersPrune(ctx, filters.Args{})
+	if !reflect.DeepEqual(rep.ContainersDeleted, []string{cs["job"].ID}) {
+		t.Errorf("second prune: %v", rep.ContainersDeleted)
+	}
+	if left := d.containers.List(); len(left) != 1 || left[0].ID != cs["web"].ID {
+		t.Errorf("left: %v", left)
+	}
+}
+
+func sameSet(a, b []string) bool {
+	m := map[string]int{}
+	for _, x := range a {
+		m[x]++
+	}
+	for _, x := range b {
+		m[x]--
+	}
+	for _, n := range m {
+		if n != 0 {
+			return false
+		}
+	}
+	return len(a) == len(b)
+}
+
+func TestContainerUpdateStopped(t *testing.T) {
+	d, cs := listFixture(t)
+	ctx := context.Background()
+	pids := int64(0)
+	resp, err := d.ContainerUpdate(ctx, "db", &apicontainer.UpdateConfig{
+		Resources:     apicontainer.Resources{Memory: 64 << 20, NanoCPUs: 5e8, CPUShares: 512, PidsLimit: &pids},
+		RestartPolicy: apicontainer.RestartPolicy{Name: apicontainer.RestartPolicyOnFailure, MaximumRetryCount: 2},
+	})
+	if err != nil || resp.Warnings == nil {
+		t.Fatal(resp, err)
+	}
+	c, _ := d.containers.Get("db")
+	r := c.HostConfig.Resources
+	if r.Memory != 64<<20 || r.NanoCPUs != 5e8 || r.CPUShares != 512 || *r.PidsLimit != 0 || c.HostConfig.RestartPolicy.MaximumRetryCount != 2 {
+		t.Errorf("stored %+v %+v", r, c.HostConfig.RestartPolicy)
+	}
+	// A second update keeps what it does not mention.
+	d.ContainerUpdate(ctx, "db", &apicontainer.UpdateConfig{Resources: apicontainer.Resources{CpusetCpus: "0"}})
+	c, _ = d.containers.Get("db")
+	if c.HostConfig.Memory != 64<<20 || c.HostConfig.CpusetCpus != "0" || c.HostConfig.RestartPolicy.Name != apicontainer.RestartPolicyOnFailure {
+		t.Errorf("second update lost settings: %+v", c.HostConfig.Resources)
+	}
+
+	d.containers.Update(cs["job"].ID, func(c *container.Container) error {
+		c.HostConfig.AutoRemove = true
+		c.HostConfig.Memory, c.HostConfig.MemorySwap = 64<<20, 128<<20
+		return nil
+	})
+	refused := map[string]apicontainer.UpdateConfig{
+		"Minimum memory limit allowed is 6MB":                              {Resources: apicontainer.Resources{Memory: 1 << 20}},
+		"Conflicting options: Nano CPUs and CPU Period cannot both be set": {Resources: apicontainer.Resources{NanoCPUs: 1e9, CPUPeriod: 100000}},
+		"invalid restart policy: unknown policy 'sometimes'":               {RestartPolicy: apicontainer.RestartPolicy{Name: "sometimes"}},
+		"Requested CPUs are not available - requested 0-4095":              {Resources: apicontainer.Resources{CpusetCpus: "0-4095"}},
+		"Invalid value 1- for cpuset cpus":                                 {Resources: apicontainer.Resources{CpusetCpus: "1-"}},
+		"Cannot update container " + cs["job"].ID + ": Restart policy cannot be updated because AutoRemove is enabled": {
+			RestartPolicy: apicontainer.RestartPolicy{Name: apicontainer.RestartPolicyAlways}},
+		"Cannot update container " + cs["job"].ID + ": Memory limit should be smaller than already set memoryswap limit": {
+			Resources: apicontainer.Resources{Memory: 256 << 20}},
+	}
+	d.containers.Update(cs["job"].ID, func(c *container.Container) error { c.HostConfig.NanoCPUs = 1e9; return nil })
+	refused["Cannot update container "+cs["job"].ID+": Conflicting options: CPU Period cannot be updated as NanoCPUs"] =
+		apicontainer.UpdateConfig{Resources: apicontainer.Resources{CPUPeriod: 50000}}
+	for want, cfg := range refused {
+		_, err := d.ContainerUpdate(ctx, "job", &cfg)
+		if !errdefs.IsInvalidArgument(err) || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("want %q, got %v", want, err)
+		}
+	}
+	if _, err := d.ContainerUpdate(ctx, "ghost", &apicontainer.UpdateConfig{}); !errdefs.IsNotFound(err) {
+		t.Errorf("ghost: %v", err)
+	}
+}
+
+func TestOCIResources(t *testing.T) {
+	minus := int64(0)
+	r := ociResources(apicontainer.Resources{Memory: 64 << 20, NanoCPUs: 1.5e9, CPUShares: 256, PidsLimit: &minus, BlkioWeight: 300, CpusetCpus: "0"})
+	data, _ := json.Marshal(r)
+	want := `{"memory":{"limit":67108864},"cpu":{"shares":256,"quota":150000,"period":100000,"cpus":"0"},"pids":{"limit":-1},"blockIO":{"weight":300}}`
+	if string(data) != want {
+		t.Errorf("got  %s\nwant %s", data, want)
+	}
+	if data, _ := json.Marshal(ociResources(apicontainer.Resources{})); string(data) != "{}" {
+		t.Errorf("empty update gives %s", data)
+	}
+}
+
+func TestParseIDList(t *testing.T) {
+	got, err := parseIDList("0-2,5")
+	if err != nil || !reflect.DeepEqual(got, map[int]bool{0: true, 1: true, 2: true, 5: true}) {
+		t.Errorf("got %v %v", got, err)
+	}
+	for _, bad := range []string{"", "a", "3-1", "1,,2", "-1"} {
+		if _, err := parseIDList(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

@@ -1,0 +1,58 @@
+package daemon
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+
+	"github.com/berth/berth/internal/filters"
+	routercontainer "github.com/berth/berth/internal/server/router/container"
+	apicontainer "github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/events"
+)
+
+var containerPruneFilters = []string{"label", "label!", "until"}
+
+// ContainersPrune removes every stopped container the filters select and
+// reports what went and how much space the writable layers held.
+func (d *Daemon) ContainersPrune(ctx context.Context, f filters.Args) (*apicontainer.PruneReport, error) {
+	if err := f.Validate(containerPruneFilters...); err != nil {
+		return nil, err
+	}
+	until, err := untilFilter(f)
+	if err != nil {
+		return nil, err
+	}
+	rep := &apicontainer.PruneReport{}
+	for _, c := range d.containers.List() {
+		if ctx.Err() != nil {
+			break // Docker reports what was done so far
+		}
+		if c.State.IsRunning() || !matchPruneLabels(f, c.Config.Labels) {
+			continue
+		}
+		if !until.IsZero() && c.Created.After(until) {
+			continue
+		}
+		rw, _ := d.containerSize(c)
+		if err := d.ContainerRemove(ctx, c.ID, routercontainer.RemoveOptions{}); err != nil {
+			slog.Warn("prune could not remove a container", "container", c.ID, "error", err)
+			continue
+		}
+		rep.ContainersDeleted = append(rep.ContainersDeleted, c.ID)
+		rep.SpaceReclaimed += uint64(rw)
+	}
+	d.events.Log(events.ContainerEventType, events.ActionPrune, events.Actor{
+		Attributes: map[string]string{"reclaimed": strconv.FormatUint(rep.SpaceReclaimed, 10)},
+	})
+	return rep, nil
+}
+
+// matchPruneLabels applies label (all must match) and label! (excluded
+// when all of them match), as Docker's prune does.
+func matchPruneLabels(f filters.Args, labels map[string]string) bool {
+	if !f.MatchLabels("label", labels) {
+		return false
+	}
+	return !f.Has("label!") || !f.MatchLabels("label!", labels)
+}

@@ -1,0 +1,101 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/berth/berth/internal/container"
+	"github.com/berth/berth/internal/mount"
+	routercontainer "github.com/berth/berth/internal/server/router/container"
+	"github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/events"
+	"golang.org/x/sys/unix"
+)
+
+// ContainerRemove deletes a stopped container, or with Force a running
+// one after killing it, and everything it wrote outside volumes.
+func (d *Daemon) ContainerRemove(ctx context.Context, name string, opts routercontainer.RemoveOptions) error {
+	c, err := d.containers.Get(name)
+	if err != nil {
+		return err
+	}
+	if c.State.IsRunning() {
+		if !opts.Force {
+			if c.State.Status == container.Paused {
+				return errdefs.ErrConflict.WithMessage(fmt.Sprintf("cannot remove container \"/%s\": container is paused and must be unpaused first", c.Name))
+			}
+			return errdefs.ErrConflict.WithMessage(fmt.Sprintf("cannot remove container \"/%s\": container is running: stop the container before removing or force remove", c.Name))
+		}
+		d.containers.Update(c.ID, func(c *container.Container) error {
+			c.ManuallyStopped = true
+			return nil
+		})
+		zero := 0
+		if err := d.stop(ctx, c, routercontainer.StopOptions{Signal: "SIGKILL", Timeout: &zero}); err != nil && !errdefs.IsConflict(err) {
+			return err
+		}
+	}
+	unlock := d.containers.Lock(c.ID)
+	defer unlock()
+	c, err = d.containers.Update(c.ID, func(c *container.Container) error {
+		if c.State.IsRunning() {
+			return errdefs.ErrConflict.WithMessage(fmt.Sprintf("cannot remove container \"/%s\": container is running", c.Name))
+		}
+		return c.State.SetRemoving()
+	})
+	if err != nil {
+		return err
+	}
+	if err := d.cleanupContainer(ctx, c); err != nil {
+		d.containers.Update(c.ID, func(c *container.Container) error { c.State.SetDead(); return nil })
+		return fmt.Errorf("unable to remove filesystem for %s: %w", c.ID, err)
+	}
+	if err := d.containers.Delete(c.ID); err != nil {
+		return err
+	}
+	d.logContainerEvent(c, events.ActionDestroy, nil)
+	d.waits.notifyRemoved(c.ID, c.State.ExitCode)
+	return nil
+}
+
+// cleanupContainer removes the runtime's leftovers, the mount, and the
+// container's directories.
+func (d *Daemon) cleanupContainer(ctx context.Context, c *container.Container) error {
+	if rt, err := d.runtimeFor(c.Runtime); err == nil {
+		rt.Delete(ctx, c.ID, true) // nothing to delete is the usual case
+	}
+	if err := mount.Unmount(d.rootfsDir(c.ID)); err != nil {
+		return err
+	}
+	removeCgroups(cgroupsPath(c.ID))
+	if err := os.RemoveAll(d.bundleDir(c.ID)); err != nil {
+		return err
+	}
+	return os.RemoveAll(d.containerDir(c.ID))
+}
+
+// removeCgroups removes the container's cgroup in every hierarchy, in case
+// the runtime could not (it was killed, or the container never ran).
+func removeCgroups(path string) {
+	roots, _ := os.ReadDir("/sys/fs/cgroup")
+	for _, r := range roots {
+		unix.Rmdir("/sys/fs/cgroup/" + r.Name() + path)
+	}
+	unix.Rmdir("/sys/fs/cgroup" + path)
+}
+
+// imageUsers lists the containers made from an image, for rmi's refusal.
+func (d *Daemon) imageUsers(id string) (running, stopped []*container.Container) {
+	for _, c := range d.containers.List() {
+		if string(c.Image) != id {
+			continue
+		}
+		if c.State.IsRunning() {
+			running = append(running, c)
+		} else {
+			stopped = append(stopped, c)
+		}
+	}
+	return running, stopped
+}

@@ -1,0 +1,221 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/berth/berth/internal/container"
+	"github.com/berth/berth/internal/container/spec"
+	routercontainer "github.com/berth/berth/internal/server/router/container"
+	"github.com/berth/berth/internal/shim"
+	"github.com/containerd/errdefs"
+	apicontainer "github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/events"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// execRecord is one `docker exec`, kept in memory: execs do not survive a
+// daemon restart in Docker either.
+type execRecord struct {
+	mu          sync.Mutex
+	id          string
+	containerID string
+	cfg         apicontainer.ExecCreateRequest
+	process     *specs.Process
+	running     bool
+	started     bool
+	pid         int
+	exitCode    *int
+}
+
+type execSet struct {
+	mu sync.Mutex
+	m  map[string]*execRecord
+}
+
+func (s *execSet) add(e *execRecord) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[string]*execRecord{}
+	}
+	s.m[e.id] = e
+}
+
+func (s *execSet) get(id string) (*execRecord, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, ok := s.m[id]; ok {
+		return e, nil
+	}
+	return nil, errdefs.ErrNotFound.WithMessage("No such exec instance: " + id)
+}
+
+// ExecCreate prepares a process to run in a running container.
+func (d *Daemon) ExecCreate(ctx context.Context, name string, req *apicontainer.ExecCreateRequest) (string, error) {
+	c, err := d.containers.Get(name)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case c.State.Status == container.Paused:
+		return "", errdefs.ErrConflict.WithMessage(fmt.Sprintf("Container %s is paused, unpause the container before exec", c.ID))
+	case !c.State.IsRunning() || c.State.Status == container.Restarting:
+		return "", errdefs.ErrConflict.WithMessage(fmt.Sprintf("container %s is not running", c.ID))
+	case len(req.Cmd) == 0:
+		return "", errdefs.ErrInvalidArgument.WithMessage("No exec command specified")
+	}
+	user := req.User
+	if user == "" {
+		user = c.Config.User
+	}
+	workdir := req.WorkingDir
+	if workdir == "" {
+		workdir = c.Config.WorkingDir
+	}
+	// Process layers req.Env over the container's own environment.
+	proc, err := spec.Process(spec.Input{ID: c.ID, Config: c.Config, HostConfig: c.HostConfig, Rootfs: d.rootfsDir(c.ID), Hostname: c.Config.Hostname},
+		req.Cmd, user, workdir, req.Env, req.Tty, req.Privileged || c.HostConfig.Privileged)
+	if err != nil {
+		return "", err
+	}
+	e := &execRecord{id: container.NewID(), containerID: c.ID, cfg: *req, process: proc}
+	d.execs.add(e)
+	d.logContainerEvent(c, events.Action("exec_create: "+strings.Join(req.Cmd, " ")), map[string]string{"execID": e.id})
+	return e.id, nil
+}
+
+// ExecStart runs a created exec; without Detach it streams until the
+// process ends.
+func (d *Daemon) ExecStart(ctx context.Context, execID string, opts routercontainer.ExecStartOptions) error {
+	e, err := d.execs.get(execID)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	if e.started {
+		e.mu.Unlock()
+		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("Error: Exec command %s is already running", execID))
+	}
+	e.started = true
+	e.mu.Unlock()
+	c, err := d.containers.Get(e.containerID)
+	if err != nil {
+		return err
+	}
+	cl := d.shims.get(c.ID)
+	if cl == nil {
+		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("container %s is not running", c.ID))
+	}
+	tty := e.cfg.Tty || opts.Tty
+	conn, pid, err := cl.Exec(ctx, shim.ExecRequest{ID: e.id, Process: e.process, TTY: tty, Stdin: e.cfg.AttachStdin && !opts.Detach, Detach: opts.Detach})
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.running, e.pid = true, pid
+	e.mu.Unlock()
+	d.logContainerEvent(c, events.Action("exec_start: "+strings.Join(e.cfg.Cmd, " ")), map[string]string{"execID": e.id})
+	if opts.Detach {
+		if conn != nil {
+			conn.Close()
+		}
+		return nil
+	}
+	defer conn.Close()
+	if opts.ConsoleSize != nil {
+		cl.Resize(ctx, e.id, int(opts.ConsoleSize[1]), int(opts.ConsoleSize[0]))
+	}
+	stdin, stdout, stderr, err := opts.GetStreams(!tty)
+	if err != nil {
+		return err
+	}
+	if !e.cfg.AttachStdin {
+		stdin = nil
+	}
+	if !e.cfg.AttachStdout {
+		stdout = nil
+	}
+	if !e.cfg.AttachStderr {
+		stderr = nil
+	}
+	code := d.pumpExec(conn, stdin, stdout, stderr)
+	e.mu.Lock()
+	e.running = false
+	e.exitCode = &code
+	e.mu.Unlock()
+	d.logContainerEvent(c, events.ActionExecDie, map[string]string{"execID": e.id, "exitCode": fmt.Sprint(code)})
+	return nil
+}
+
+// pumpExec streams an exec and returns its exit code from the shim's last
+// frame (exec streams are always framed, TTY or not).
+func (d *Daemon) pumpExec(conn io.ReadWriteCloser, stdin io.Reader, stdout, stderr io.Writer) int {
+	if stdin != nil {
+		go func() {
+			buf := make([]byte, 32*1024)
+			for {
+				n, err := stdin.Read(buf)
+				if n > 0 {
+					if _, werr := conn.Write(buf[:n]); werr != nil {
+						return
+					}
+				}
+				if err != nil {
+					if cw, ok := conn.(interface{ CloseWrite() error }); ok {
+						cw.CloseWrite()
+					}
+					return
+				}
+			}
+		}()
+	}
+	return copyOutput(conn, true, stdout, stderr)
+}
+
+// ExecResize sets the size of an exec's terminal.
+func (d *Daemon) ExecResize(ctx context.Context, execID string, height, width uint) error {
+	e, err := d.execs.get(execID)
+	if err != nil {
+		return err
+	}
+	cl := d.shims.get(e.containerID)
+	if cl == nil {
+		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("container %s is not running", e.containerID))
+	}
+	return cl.Resize(ctx, e.id, int(width), int(height))
+}
+
+// ExecInspect describes an exec.
+func (d *Daemon) ExecInspect(ctx context.Context, execID string) (*apicontainer.ExecInspectResponse, error) {
+	e, err := d.execs.get(execID)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	running, pid := e.running, e.pid
+	if running {
+		// A detached exec's end is known only to the shim.
+		if cl := d.shims.get(e.containerID); cl != nil {
+			if st, err := cl.ExecState(ctx, e.id); err == nil && !st.Running {
+				code := st.ExitCode
+				e.running, e.exitCode, running = false, &code, false
+			}
+		}
+	}
+	resp := &apicontainer.ExecInspectResponse{
+		ID: e.id, Running: running, ContainerID: e.containerID, Pid: pid,
+		OpenStdin: e.cfg.AttachStdin, OpenStdout: e.cfg.AttachStdout, OpenStderr: e.cfg.AttachStderr,
+		ProcessConfig: &apicontainer.ExecProcessConfig{Tty: e.cfg.Tty, Privileged: &e.cfg.Privileged, User: e.cfg.User},
+	}
+	if len(e.cfg.Cmd) > 0 {
+		resp.ProcessConfig.Entrypoint = e.cfg.Cmd[0]
+		resp.ProcessConfig.Arguments = e.cfg.Cmd[1:]
+	}
+	resp.ExitCode = e.exitCode
+	return resp, nil
+}

@@ -1,0 +1,110 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/berth/berth/internal/image"
+	"github.com/berth/berth/internal/registry"
+	"github.com/containerd/errdefs"
+	"github.com/distribution/reference"
+	"github.com/moby/moby/api/types/jsonstream"
+	apiregistry "github.com/moby/moby/api/types/registry"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// registryClient is the daemon's registry client, made on first use from
+// the configuration.
+type registryClient struct {
+	once sync.Once
+	c    *registry.Client
+}
+
+// loginTimeout bounds POST /auth and GET /distribution: both are one or
+// two round trips.
+const loginTimeout = time.Minute
+
+func (d *Daemon) registryClient() *registry.Client {
+	d.registry.once.Do(func() {
+		d.registry.c = registry.New(registry.Config{
+			Insecure:  d.cfg.InsecureRegistries,
+			CertsDirs: d.cfg.RegistryCertsDirs,
+			UserAgent: "berth/" + Version,
+		})
+	})
+	return d.registry.c
+}
+
+func credentials(a apiregistry.AuthConfig) registry.Credentials {
+	return registry.Credentials{
+		Username:      a.Username,
+		Password:      a.Password,
+		Auth:          a.Auth,
+		IdentityToken: a.IdentityToken,
+		RegistryToken: a.RegistryToken,
+	}
+}
+
+// AuthenticateToRegistry checks credentials against a registry (POST /auth).
+func (d *Daemon) AuthenticateToRegistry(ctx context.Context, cfg apiregistry.AuthConfig) (apiregistry.AuthResponse, error) {
+	ctx, cancel := context.WithTimeout(ctx, loginTimeout)
+	defer cancel()
+	if err := d.registryClient().Login(ctx, cfg.ServerAddress, credentials(cfg)); err != nil {
+		return apiregistry.AuthResponse{}, err
+	}
+	return apiregistry.AuthResponse{Status: "Login Succeeded"}, nil
+}
+
+// DistributionInspect asks the registry what name points at.
+func (d *Daemon) DistributionInspect(ctx context.Context, name string, auth apiregistry.AuthConfig) (*apiregistry.DistributionInspect, error) {
+	ref, err := image.ParseReference(name)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, loginTimeout)
+	defer cancel()
+	desc, platforms, err := d.registryClient().Inspect(ctx, reference.TagNameOnly(ref), credentials(auth))
+	if err != nil {
+		return nil, err
+	}
+	if platforms == nil {
+		platforms = []ocispec.Platform{}
+	}
+	return &apiregistry.DistributionInspect{Descriptor: desc, Platforms: platforms}, nil
+}
+
+// progressMessages turns registry progress into stream messages.
+func progressMessages(send func(jsonstream.Message)) registry.Progress {
+	return func(e registry.Event) {
+		m := jsonstream.Message{ID: e.ID, Status: e.Status}
+		if e.Current > 0 || e.Total > 0 {
+			m.Progress = &jsonstream.Progress{Current: e.Current, Total: e.Total}
+		}
+		send(m)
+	}
+}
+
+// parsePlatform reads os[/arch[/variant]]; empty is linux/amd64.
+func parsePlatform(s string) (ocispec.Platform, error) {
+	if s == "" {
+		return ocispec.Platform{OS: "linux", Architecture: "amd64"}, nil
+	}
+	parts := strings.Split(strings.ToLower(s), "/")
+	if len(parts) > 3 || parts[0] == "" {
+		return ocispec.Platform{}, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid platform %q", s))
+	}
+	p := ocispec.Platform{OS: parts[0], Architecture: "amd64"}
+	if len(parts) > 1 {
+		p.Architecture = map[string]string{"x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64"}[parts[1]]
+		if p.Architecture == "" {
+			p.Architecture = parts[1]
+		}
+	}
+	if len(parts) > 2 {
+		p.Variant = parts[2]
+	}
+	return p, nil
+}
