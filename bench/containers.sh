@@ -35,20 +35,22 @@ cleanup() {
 		kill -KILL "$pid" 2>/dev/null || true
 	fi
 	crun --root "$work/crun" delete -f benchc >/dev/null 2>&1 || true
+	crun --root "$work/crun" delete -f benchb >/dev/null 2>&1 || true
 	awk -v w="$work" '$5 == w || index($5, w "/") == 1 { print length($5) " " $5 }' /proc/self/mountinfo |
 		sort -rn | cut -d' ' -f2- | while read -r m; do umount -l "$m" || true; done
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
-"$BIN/berthd" --data-root "$work/d" --exec-root "$work/x" -H "unix://$sock" --log-level warn >"$work/berthd.log" 2>&1 &
+"$BIN/berthd" --data-root "$work/d" --exec-root "$work/x" -H "unix://$sock" --log-level info >"$work/berthd.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do berth version >/dev/null 2>&1 && break; sleep 0.1; done
 
 # The same rootfs for both sides: the busybox fixture the tests use.
 go run ./hack/busybox-rootfs -o "$work/rootfs.tar"
 berth import "$work/rootfs.tar" busybox:latest >/dev/null
-runtime=$(berth info --format '{{.DefaultRuntime}}')
+runtime=$(berth info --format "{{.DefaultRuntime}}")
+grep -i "runtime" "$work/berthd.log" >&2 || true
 
 # crun's bundle: its default spec, running `true` without a terminal.
 mkdir -p "$work/bundle/rootfs" "$work/crun"
@@ -56,17 +58,29 @@ tar -C "$work/bundle/rootfs" -xf "$work/rootfs.tar"
 (cd "$work/bundle" && crun spec)
 sed -i 's/"terminal": true/"terminal": false/; s/"sh"/"true"/' "$work/bundle/config.json"
 
+# A second crun bundle with the very spec berthd writes (Docker's seccomp
+# profile, masked paths, devices...): the runtime's own cost of those.
+cid=$(berth run -d busybox sleep 60)
+mkdir -p "$work/bspec/rootfs"
+tar -C "$work/bspec/rootfs" -xf "$work/rootfs.tar"
+go run ./bench/ocispec "$work/x/c/$cid/config.json" "$work/bspec/config.json"
+berth rm -f "$cid" >/dev/null
+
 now() { date +%s%N; }
-berth_ms=() crun_ms=()
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+berth_ms=() crun_ms=() crunb_ms=()
 for i in $(seq 1 "$RUNS"); do
 	t0=$(now); berth run --rm busybox true; t1=$(now)
 	berth_ms+=($(( (t1 - t0) / 1000 )))
 	t0=$(now); crun --root "$work/crun" run --bundle "$work/bundle" benchc; t1=$(now)
 	crun_ms+=($(( (t1 - t0) / 1000 )))
+	t0=$(now); crun --root "$work/crun" run --bundle "$work/bspec" benchb; t1=$(now)
+	crunb_ms+=($(( (t1 - t0) / 1000 )))
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 bm=$(median "${berth_ms[@]}")
 cm=$(median "${crun_ms[@]}")
+cbm=$(median "${crunb_ms[@]}")
 
 # 50 detached containers.
 t0=$(now)
@@ -84,11 +98,13 @@ for p in $(pgrep -f "berth-shim.*$work"); do
 done
 
 {
-	echo "runtime: $runtime; runs per side: $RUNS"
-	awk -v b="$bm" -v c="$cm" 'BEGIN {
-		printf "berth run --rm busybox true   median %6.1f ms\n", b / 1000
-		printf "crun run (same rootfs)         median %6.1f ms\n", c / 1000
-		printf "ratio berth/crun               %6.2f\n", b / c }'
+	echo "runtime: $runtime; runs per side: $RUNS; load average before: $load"
+	awk -v b="$bm" -v c="$cm" -v cb="$cbm" 'BEGIN {
+		printf "berth run --rm busybox true          median %6.1f ms\n", b / 1000
+		printf "crun run, crun spec (same rootfs)    median %6.1f ms\n", c / 1000
+		printf "crun run, berth spec (same rootfs)   median %6.1f ms\n", cb / 1000
+		printf "ratio berth / crun with crun spec    %6.2f\n", b / c
+		printf "ratio berth / crun with berth spec   %6.2f\n", b / cb }'
 	echo "$N x berth run -d: total ${total_ms} ms ($(( total_ms / N )) ms each)"
 	echo "berthd RSS with $N running: $((daemon_rss / 1024)) MiB"
 	if [ "$shims" -gt 0 ]; then

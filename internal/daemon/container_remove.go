@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/mount"
@@ -62,8 +64,17 @@ func (d *Daemon) ContainerRemove(ctx context.Context, name string, opts routerco
 // cleanupContainer removes the runtime's leftovers, the mount, and the
 // container's directories.
 func (d *Daemon) cleanupContainer(ctx context.Context, c *container.Container) error {
+	// The shim deletes the runtime's state right after it reported the
+	// exit; only a shim that died first leaves any for good. Either way it
+	// holds nothing the removal needs, so it is cleared off the hot path,
+	// a second later, when the shim has normally done it already.
 	if rt, err := d.runtimeFor(c.Runtime); err == nil {
-		rt.Delete(ctx, c.ID, true) // nothing to delete is the usual case
+		if _, err := os.Stat(filepath.Join(rt.Root, c.ID)); err == nil {
+			go func() {
+				time.Sleep(time.Second)
+				rt.Delete(context.Background(), c.ID, true)
+			}()
+		}
 	}
 	if err := mount.Unmount(d.rootfsDir(c.ID)); err != nil {
 		return err

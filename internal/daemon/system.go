@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 	"os"
-	"os/exec"
 	"runtime"
 	"sync"
 	"time"
@@ -65,14 +64,10 @@ func (d *Daemon) SystemInfo(ctx context.Context) (*system.Info, error) {
 	info.InitBinary = d.initPath
 	info.LiveRestoreEnabled = true
 	info.Swarm.LocalNodeState = swarm.LocalNodeStateInactive
-	for _, name := range []string{"runc", "crun"} {
-		if p, err := exec.LookPath(name); err == nil {
-			info.Runtimes[name] = system.RuntimeWithStatus{Runtime: system.Runtime{Path: p}}
-			if info.DefaultRuntime == "" {
-				info.DefaultRuntime = name
-			}
-		}
+	for name, rt := range d.runtimes {
+		info.Runtimes[name] = system.RuntimeWithStatus{Runtime: system.Runtime{Path: rt.Path}}
 	}
+	info.DefaultRuntime = d.defaultRuntime
 	if info.DefaultRuntime == "" {
 		info.Warnings = append(info.Warnings, "WARNING: no OCI runtime (runc or crun) found on PATH")
 	}

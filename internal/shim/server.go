@@ -82,6 +82,11 @@ func Serve(cfg Config) error {
 	s.finish(e)
 	s.ln.Close()
 	os.Remove(cfg.Socket)
+	// The runtime's leftovers (state, cgroup) go after the waiters had
+	// their answer: the exit is what a `run --rm` waits for, not this.
+	ctx, cancel := context.WithTimeout(context.Background(), runtimeTimeout)
+	s.rt.Delete(ctx, cfg.ID, true)
+	cancel()
 	// Let waiters receive their answer before the process ends.
 	idle := make(chan struct{})
 	go func() { s.conns.Wait(); close(idle) }()
@@ -194,9 +199,6 @@ func (s *server) finish(e runtime.Exit) {
 		s.out.log.Close()
 	}
 	writeExitFile(s.cfg.ExitFile, st)
-	ctx, cancel := context.WithTimeout(context.Background(), runtimeTimeout)
-	s.rt.Delete(ctx, s.cfg.ID, true)
-	cancel()
 	s.mu.Lock()
 	s.exit = st
 	if s.stdin != nil {
