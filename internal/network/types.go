@@ -1,0 +1,61 @@
+package network
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Network is the stored record of one network.
+type Network struct {
+	ID      string       `json:"id"`
+	Name    string       `json:"name"`
+	Driver  string       `json:"driver"`
+	Subnet  netip.Prefix `json:"subnet"`
+	Gateway netip.Addr   `json:"gateway"`
+	// IPRange narrows where container addresses are taken from; zero
+	// means the whole subnet.
+	IPRange netip.Prefix `json:"ipRange,omitzero"`
+	// Bridge is the host interface of a bridge network.
+	Bridge     string            `json:"bridge,omitempty"`
+	Internal   bool              `json:"internal,omitempty"`
+	Attachable bool              `json:"attachable,omitempty"`
+	Labels     map[string]string `json:"labels,omitempty"`
+	Options    map[string]string `json:"options,omitempty"`
+	Created    time.Time         `json:"created"`
+	// Predefined networks (bridge, host, none) cannot be removed.
+	Predefined bool `json:"predefined,omitempty"`
+}
+
+// UserDefined says whether the network resolves container names: Docker
+// gives names only on networks a user made.
+func (n *Network) UserDefined() bool { return !n.Predefined }
+
+// PortMapping publishes one container port on the host.
+type PortMapping struct {
+	HostIP        netip.Addr `json:"hostIP,omitzero"` // zero: every host address
+	HostPort      uint16     `json:"hostPort"`
+	ContainerPort uint16     `json:"containerPort"`
+	Proto         string     `json:"proto"` // tcp or udp
+}
+
+// Endpoint joins one container to one network.
+type Endpoint struct {
+	ID            string        `json:"id"`
+	NetworkID     string        `json:"networkID"`
+	ContainerID   string        `json:"containerID"`
+	ContainerName string        `json:"containerName"`
+	IP            netip.Addr    `json:"ip"`
+	MAC           string        `json:"mac"`
+	Aliases       []string      `json:"aliases,omitempty"`
+	HostVeth      string        `json:"hostVeth,omitempty"`
+	Ports         []PortMapping `json:"ports,omitempty"`
+}
+
+// Names are the DNS names an endpoint answers to on a user network.
+func (e *Endpoint) Names() []string {
+	names := []string{e.ContainerName}
+	if len(e.ContainerID) >= 12 {
+		names = append(names, e.ContainerID[:12])
+	}
+	return append(names, e.Aliases...)
+}
