@@ -49,6 +49,8 @@ bench: build
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/run.sh
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/containers.sh
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/registry.sh
+	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/build.sh
+	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/network.sh
 
 fmt:
 	gofmt -w .

@@ -28,6 +28,12 @@ func parseFlags(args []string) (*daemonConfig, bool, error) {
 	fs.StringArrayVar(&labels, "label", nil, "Set key=value labels on the daemon")
 	var insecure []string
 	fs.StringArrayVar(&insecure, "insecure-registry", nil, "Enable insecure registry communication (host[:port] or CIDR)")
+	bridge := fs.StringP("bridge", "b", "", "Attach containers to a network bridge (default: derived from the data root)")
+	bip := fs.String("bip", "", "Specify the default bridge's IP address and prefix (e.g. 172.17.0.1/16)")
+	ipForward := fs.Bool("ip-forward", true, "Enable net.ipv4.ip_forward")
+	var dns, pools []string
+	fs.StringArrayVar(&dns, "dns", nil, "DNS server to use")
+	fs.StringArrayVar(&pools, "default-address-pool", nil, "Default address pools for new networks (base=CIDR,size=N)")
 	if err := fs.Parse(args); err != nil {
 		return nil, false, err
 	}
@@ -55,6 +61,19 @@ func parseFlags(args []string) (*daemonConfig, bool, error) {
 			cfg.InitPath = *initPath
 		case "label":
 			cfg.Labels = labels
+		case "bridge":
+			cfg.Bridge = *bridge
+		case "bip":
+			cfg.BIP = *bip
+		case "ip-forward":
+			cfg.IPForward = ipForward
+		case "dns":
+			cfg.DNS = dns
+		case "default-address-pool":
+			cfg.DefaultAddressPools = nil
+			for _, p := range pools {
+				cfg.DefaultAddressPools = append(cfg.DefaultAddressPools, parseAddressPool(p))
+			}
 		case "insecure-registry":
 			cfg.InsecureRegistries = append(cfg.InsecureRegistries, insecure...)
 		}

@@ -14,11 +14,14 @@ import (
 
 	"github.com/berth/berth/internal/daemon"
 	"github.com/berth/berth/internal/server"
+	buildrouter "github.com/berth/berth/internal/server/router/build"
 	containerrouter "github.com/berth/berth/internal/server/router/container"
 	distributionrouter "github.com/berth/berth/internal/server/router/distribution"
 	imagerouter "github.com/berth/berth/internal/server/router/image"
+	networkrouter "github.com/berth/berth/internal/server/router/network"
 	systemrouter "github.com/berth/berth/internal/server/router/system"
 	"github.com/berth/berth/internal/server/router/unsupported"
+	volumerouter "github.com/berth/berth/internal/server/router/volume"
 )
 
 func main() {
@@ -61,7 +64,10 @@ func run(cfg *daemonConfig) error {
 		systemrouter.NewRouter(d),
 		imagerouter.NewRouter(d),
 		containerrouter.NewRouter(d),
+		buildrouter.NewRouter(d),
 		distributionrouter.NewRouter(d),
+		networkrouter.NewRouter(d),
+		volumerouter.NewRouter(d),
 		unsupported.NewRouter(),
 	)
 	if err != nil {

@@ -9,10 +9,13 @@ import (
 	"io"
 
 	"github.com/berth/berth/internal/cli/command"
+	"github.com/berth/berth/internal/cli/command/build"
 	"github.com/berth/berth/internal/cli/command/container"
 	"github.com/berth/berth/internal/cli/command/image"
+	"github.com/berth/berth/internal/cli/command/network"
 	"github.com/berth/berth/internal/cli/command/registry"
 	"github.com/berth/berth/internal/cli/command/system"
+	"github.com/berth/berth/internal/cli/command/volume"
 	"github.com/spf13/cobra"
 )
 
@@ -59,6 +62,7 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 		system.NewEventsCommand(c),
 		system.NewSystemCommand(c),
 		image.NewImageCommand(c),
+		build.NewBuildCommand(c),
 		image.NewImagesCommand(c),
 		image.NewRemoveCommand(c),
 		image.NewTagCommand(c),
@@ -72,6 +76,8 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 		registry.NewLogoutCommand(c),
 		newInspectCommand(c),
 		container.NewContainerCommand(c),
+		volume.NewVolumeCommand(c),
+		network.NewNetworkCommand(c),
 	)
 	root.AddCommand(container.NewTopLevelCommands(c)...)
 	setup(root)

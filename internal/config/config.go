@@ -51,6 +51,19 @@ type Config struct {
 	// RegistryCertsDirs replace /etc/docker/certs.d and /etc/berth/certs.d
 	// as where <host[:port]>/*.crt CAs and client certificates are read.
 	RegistryCertsDirs []string `json:"registry-certs-dirs,omitempty"`
+	// Bridge names the default network's bridge (dockerd --bridge); empty
+	// means berth0 for the default data root, else a name derived from
+	// the data root, so daemons side by side never share a bridge.
+	Bridge string `json:"bridge,omitempty"`
+	// BIP is the default bridge's gateway address with its prefix length.
+	BIP string `json:"bip,omitempty"`
+	// DefaultAddressPools replace Docker's pools for new networks.
+	DefaultAddressPools []AddressPool `json:"default-address-pools,omitempty"`
+	// IPForward lets berthd enable net.ipv4.ip_forward; nil means true.
+	IPForward *bool `json:"ip-forward,omitempty"`
+	// DNS are the name servers containers use (and the embedded DNS
+	// forwards to) instead of the host's.
+	DNS []string `json:"dns,omitempty"`
 }
 
 // Default returns the configuration berthd uses when nothing is given.
@@ -122,6 +135,9 @@ func (c *Config) Finish() error {
 	}
 	if c.Pidfile == "" {
 		c.Pidfile = filepath.Join(c.ExecRoot, "berthd.pid")
+	}
+	if c.Bridge == "" {
+		c.Bridge = defaultBridge(c.DataRoot)
 	}
 	return nil
 }

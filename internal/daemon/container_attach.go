@@ -35,6 +35,15 @@ func (d *Daemon) ContainerAttach(ctx context.Context, name string, opts routerco
 	case container.Removing, container.Dead:
 		return errdefs.ErrConflict.WithMessage("You cannot attach to a container that is being removed")
 	}
+	// Register as a pending attach before the client gets its 101: the
+	// docker CLI sends start as soon as it has it, and the start must find
+	// this attach to connect it before the process runs.
+	var pa *pendingAttach
+	if opts.Stream && d.shims.get(c.ID) == nil {
+		var cancel func()
+		pa, cancel = d.attaches.add(c.ID)
+		defer cancel()
+	}
 	stdin, stdout, stderr, err := opts.GetStreams(!c.Config.Tty)
 	if err != nil {
 		return err
@@ -48,7 +57,7 @@ func (d *Daemon) ContainerAttach(ctx context.Context, name string, opts routerco
 	if !opts.Stdin {
 		stdin = nil
 	}
-	conn, err := d.attachShim(ctx, c.ID, opts)
+	conn, err := d.attachShim(ctx, c.ID, pa, opts)
 	if err != nil || conn == nil {
 		return err
 	}
@@ -61,32 +70,31 @@ func (d *Daemon) ContainerAttach(ctx context.Context, name string, opts routerco
 	return nil
 }
 
-// attachShim opens the shim's attach stream, waiting for the start of a
-// container that is not running yet. A nil conn means the client left.
-func (d *Daemon) attachShim(ctx context.Context, id string, opts routercontainer.AttachOptions) (io.ReadWriteCloser, error) {
-	cl := d.shims.get(id)
-	var ready func()
-	if cl == nil {
-		pa, cancel := d.attaches.add(id)
-		defer cancel()
-		var once sync.Once
-		ready = func() { once.Do(func() { close(pa.ready) }) }
-		defer ready()
+// attachShim opens the shim's attach stream. With pa (the container was
+// not running when the client attached) it waits for the start to hand over
+// the shim. A nil conn means the client left or the start failed.
+func (d *Daemon) attachShim(ctx context.Context, id string, pa *pendingAttach, opts routercontainer.AttachOptions) (io.ReadWriteCloser, error) {
+	var cl *shim.Client
+	if pa == nil {
 		if cl = d.shims.get(id); cl == nil {
-			select {
-			case cl = <-pa.shim:
-				if cl == nil {
-					return nil, nil // the start failed
-				}
-			case <-ctx.Done():
-				return nil, nil
-			}
+			return nil, nil // it stopped meanwhile: nothing to stream
 		}
+		conn, _, err := cl.Attach(ctx, opts.Stdin, opts.Stdout, opts.Stderr)
+		return conn, err
+	}
+	var once sync.Once
+	ready := func() { once.Do(func() { close(pa.ready) }) }
+	defer ready()
+	select {
+	case cl = <-pa.shim:
+		if cl == nil {
+			return nil, nil // the start failed
+		}
+	case <-ctx.Done():
+		return nil, nil
 	}
 	conn, _, err := cl.Attach(ctx, opts.Stdin, opts.Stdout, opts.Stderr)
-	if ready != nil {
-		ready()
-	}
+	ready()
 	return conn, err
 }
 

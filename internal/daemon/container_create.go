@@ -78,9 +78,17 @@ func (d *Daemon) ContainerCreate(ctx context.Context, name string, req *apiconta
 	if c.Name == "" {
 		c.Name = container.GenerateName(d.containers.NameInUse)
 	}
-	if err := d.containers.Add(c); err != nil {
+	if err := d.checkNetworks(c, req.NetworkingConfig); err != nil {
 		return resp, err
 	}
+	if err := d.createMounts(c); err != nil {
+		return resp, err
+	}
+	if err := d.containers.Add(c); err != nil {
+		d.undoMounts(c.ID)
+		return resp, err
+	}
+	d.saveEndpointConfigs(c, req.NetworkingConfig)
 	d.logContainerEvent(c, events.ActionCreate, nil)
 	return apicontainer.CreateResponse{ID: c.ID, Warnings: warnings}, nil
 }

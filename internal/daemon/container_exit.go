@@ -111,10 +111,12 @@ func (d *Daemon) handleExit(id string, gen int, st shim.ExitStatus) {
 // releaseRuntime takes down what a stopped container no longer needs:
 // its root filesystem mount and its bundle. The writable layer stays.
 func (d *Daemon) releaseRuntime(c *container.Container) {
+	d.releaseMounts(c)
 	if err := mount.Unmount(d.rootfsDir(c.ID)); err != nil {
 		slog.Warn("unmounting container rootfs", "container", c.ID, "error", err)
 	}
 	os.RemoveAll(d.bundleDir(c.ID))
+	d.releaseNetwork(context.Background(), c)
 }
 
 // restartByPolicy starts a container again after its back-off delay,

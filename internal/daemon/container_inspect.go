@@ -64,13 +64,14 @@ func (d *Daemon) inspect(c *container.Container) *apicontainer.InspectResponse {
 		AppArmorProfile: securityOpt(hc.SecurityOpt, "apparmor"),
 		HostConfig:      &hc,
 		GraphDriver:     &storage.DriverData{Name: storageDriver, Data: d.graphDriverData(c)},
-		Mounts:          []apicontainer.MountPoint{},
+		Mounts:          d.containerMounts(c),
 		Config:          c.Config,
 		NetworkSettings: &apicontainer.NetworkSettings{
 			Ports:    network.PortMap{},
 			Networks: map[string]*network.EndpointSettings{},
 		},
 	}
+	d.fillNetworkSettings(c, resp.NetworkSettings)
 	if t := hc.LogConfig.Type; t == "" || t == "json-file" {
 		resp.LogPath = d.logPath(c.ID)
 	}

@@ -221,7 +221,7 @@ func (d *Daemon) summary(c *container.Container, now time.Time) apicontainer.Sum
 		Status:          c.State.Describe(now),
 		Health:          &apicontainer.HealthSummary{Status: apicontainer.NoHealthcheck},
 		NetworkSettings: &apicontainer.NetworkSettingsSummary{Networks: map[string]*network.EndpointSettings{}},
-		Mounts:          []apicontainer.MountPoint{},
+		Mounts:          d.containerMounts(c),
 	}
 	if s.Labels == nil {
 		s.Labels = map[string]string{}
@@ -230,6 +230,8 @@ func (d *Daemon) summary(c *container.Container, now time.Time) apicontainer.Sum
 		s.HostConfig.NetworkMode = string(c.HostConfig.NetworkMode)
 		s.HostConfig.Annotations = c.HostConfig.Annotations
 	}
+	s.Ports = d.portSummaries(c.ID)
+	s.NetworkSettings.Networks = d.endpointSettings(c.ID)
 	return s
 }
 

@@ -35,10 +35,17 @@ func (d *Daemon) writeEtcFiles(c *container.Container) (map[string]string, error
 			hosts += ip + "\t" + name + "\n"
 		}
 	}
+	for _, ip := range d.containerIPs(c.ID) {
+		hosts += ip.String() + "\t" + c.Config.Hostname + "\n"
+	}
+	dnsAddrs := c.HostConfig.DNS
+	if gw := d.embeddedDNS(c.ID); gw.IsValid() {
+		dnsAddrs = []netip.Addr{gw} // the embedded DNS forwards the rest
+	}
 	files := map[string]string{
 		"/etc/hostname":    c.Config.Hostname + "\n",
 		"/etc/hosts":       hosts,
-		"/etc/resolv.conf": resolvConf(c.HostConfig.DNS, c.HostConfig.DNSSearch, c.HostConfig.DNSOptions),
+		"/etc/resolv.conf": resolvConf(dnsAddrs, c.HostConfig.DNSSearch, c.HostConfig.DNSOptions),
 	}
 	out := map[string]string{}
 	for target, content := range files {

@@ -49,6 +49,7 @@ func (d *Daemon) ContainerRemove(ctx context.Context, name string, opts routerco
 	if err != nil {
 		return err
 	}
+	mounts, _ := d.loadMounts(c.ID) // the cleanup below removes the file
 	if err := d.cleanupContainer(ctx, c); err != nil {
 		d.containers.Update(c.ID, func(c *container.Container) error { c.State.SetDead(); return nil })
 		return fmt.Errorf("unable to remove filesystem for %s: %w", c.ID, err)
@@ -56,6 +57,7 @@ func (d *Daemon) ContainerRemove(ctx context.Context, name string, opts routerco
 	if err := d.containers.Delete(c.ID); err != nil {
 		return err
 	}
+	d.releaseVolumes(c.ID, mounts, opts.RemoveVolumes)
 	d.logContainerEvent(c, events.ActionDestroy, nil)
 	d.waits.notifyRemoved(c.ID, c.State.ExitCode)
 	return nil
@@ -80,6 +82,10 @@ func (d *Daemon) cleanupContainer(ctx context.Context, c *container.Container) e
 		return err
 	}
 	removeCgroups(cgroupsPath(c.ID))
+	d.releaseNetwork(ctx, c)
+	if d.networks != nil {
+		d.networks.SetContainerNetworks(c.ID, nil)
+	}
 	if err := os.RemoveAll(d.bundleDir(c.ID)); err != nil {
 		return err
 	}

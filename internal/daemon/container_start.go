@@ -83,14 +83,32 @@ func (d *Daemon) startLocked(ctx context.Context, c *container.Container, byPoli
 			mount.Unmount(rootfs)
 		}
 	}()
+	netns, err := d.setupNetwork(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			d.releaseNetwork(context.Background(), c)
+		}
+	}()
 	etc, err := d.writeEtcFiles(c)
 	if err != nil {
 		return err
 	}
+	mounts, err := d.startMounts(c, rootfs)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			d.releaseMounts(c)
+		}
+	}()
 	s, err := spec.Generate(spec.Input{
 		ID: c.ID, Config: c.Config, HostConfig: c.HostConfig, Rootfs: rootfs,
 		Hostname: c.Config.Hostname, EtcFiles: etc, CgroupsPath: cgroupsPath(c.ID),
-		InitPath: d.initPath,
+		InitPath: d.initPath, NetNSPath: netns, Mounts: mounts,
 	})
 	if err != nil {
 		return err

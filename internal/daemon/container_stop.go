@@ -19,6 +19,10 @@ import (
 // it kills, as in Docker.
 const defaultStopTimeout = 10
 
+// exitRecordTimeout bounds the wait for the record of an exit that
+// happened while a stop signal was on its way.
+const exitRecordTimeout = 10 * time.Second
+
 // ContainerStop sends the stop signal, waits, then kills.
 func (d *Daemon) ContainerStop(ctx context.Context, name string, opts routercontainer.StopOptions) error {
 	c, err := d.containers.Get(name)
@@ -75,12 +79,16 @@ func (d *Daemon) stop(ctx context.Context, c *container.Container, opts routerco
 		d.waits.notifyExit(c.ID, c.State.ExitCode, "")
 		return nil
 	}
-	if err := d.signal(c, sig); err != nil && timeout == 0 {
-		return err
+	wait := time.Duration(timeout) * time.Second
+	if err := d.signal(c, sig); err != nil && wait < exitRecordTimeout {
+		// The process may have ended on its own just now (the shim then
+		// says it is not running, or is already gone): its exit is being
+		// recorded, so wait for that rather than failing.
+		wait = exitRecordTimeout
 	}
 	var grace <-chan time.Time
 	if timeout >= 0 {
-		grace = time.After(time.Duration(timeout) * time.Second)
+		grace = time.After(wait)
 	}
 	select {
 	case <-exited:

@@ -19,8 +19,10 @@ import (
 	"github.com/berth/berth/internal/content"
 	"github.com/berth/berth/internal/events"
 	"github.com/berth/berth/internal/image"
+	"github.com/berth/berth/internal/network"
 	"github.com/berth/berth/internal/runtime"
 	"github.com/berth/berth/internal/snapshot"
+	"github.com/berth/berth/internal/volume"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -68,6 +70,12 @@ type Daemon struct {
 
 	// registry is made on first use from cfg (registry_auth.go).
 	registry registryClient
+
+	// volumes holds volume records and their users (volumes.go).
+	volumes *volume.Store
+
+	// networks owns networks, endpoints and Berth's nftables table.
+	networks *network.Manager
 }
 
 // New opens the data root described by cfg, refusing if another berthd
@@ -125,6 +133,13 @@ func (d *Daemon) open(ctx context.Context) error {
 		slog.Warn("containers cannot start", "error", err)
 	}
 	d.initPath = findInit(d.cfg.InitPath)
+	if err := d.openNetworks(ctx); err != nil {
+		return err
+	}
+	if err := d.openVolumes(); err != nil {
+		return err
+	}
+	d.remountVolumes()
 	d.restoreContainers(ctx)
 	return nil
 }
@@ -138,6 +153,12 @@ func (d *Daemon) shuttingDown() bool { return d.closing.Load() }
 func (d *Daemon) Close() error {
 	d.closing.Store(true)
 	d.events.Close()
+	if d.networks != nil {
+		d.networks.Close()
+	}
+	if d.volumes != nil {
+		d.volumes.Close()
+	}
 	var err error
 	if d.db != nil {
 		err = d.db.Close()

@@ -102,6 +102,13 @@ func (d *Daemon) SystemVersion(ctx context.Context) system.VersionResponse {
 // take on disk.
 func (d *Daemon) SystemDiskUsage(ctx context.Context, opts systemrouter.DiskUsageOptions) (*systemrouter.DiskUsage, error) {
 	du := &systemrouter.DiskUsage{}
+	if opts.Volumes {
+		vols, err := d.volumeUsage()
+		if err != nil {
+			return nil, err
+		}
+		du.Volumes = vols
+	}
 	if !opts.Images {
 		return du, nil
 	}

@@ -119,6 +119,7 @@ func StartDaemonWith(t *testing.T, cfg DaemonConfig) (*Daemon, error) {
 		d.removeContainers(t)
 		d.Stop(t)
 		killShims(d.ExecRoot)
+		removeNetworks(t, d.DataRoot, d.args)
 		if t.Failed() {
 			t.Logf("berthd log (%s):\n%s", d.LogFile, tail(d.Log(), 64<<10))
 		}

@@ -1,0 +1,86 @@
+package daemon
+
+import (
+	"context"
+	"io"
+
+	"github.com/berth/berth/internal/builder"
+	routercontainer "github.com/berth/berth/internal/server/router/container"
+	apicontainer "github.com/moby/moby/api/types/container"
+)
+
+// Run implements builder.Runner: a RUN step is an ordinary container,
+// created, started and waited for through the daemon's own paths, whose
+// upper directory then becomes the step's layer, as a commit makes one.
+func (b buildBackend) Run(ctx context.Context, req builder.RunRequest) (io.ReadCloser, error) {
+	d := b.d
+	cfg := &apicontainer.Config{
+		Image: req.Image.ID, Cmd: req.Cmd, Entrypoint: []string{}, Env: req.Env,
+		User: req.User, WorkingDir: req.WorkDir,
+	}
+	hc := &apicontainer.HostConfig{NetworkMode: apicontainer.NetworkMode(req.Network)}
+	created, err := d.ContainerCreate(ctx, "", &apicontainer.CreateRequest{Config: cfg, HostConfig: hc}, "")
+	if err != nil {
+		return nil, err
+	}
+	id := created.ID
+	remove := func() {
+		_ = d.ContainerRemove(context.WithoutCancel(ctx), id, routercontainer.RemoveOptions{Force: true})
+	}
+	if req.Started != nil {
+		req.Started(id)
+	}
+	exited, err := d.ContainerWait(ctx, id, apicontainer.WaitConditionNextExit)
+	if err != nil {
+		remove()
+		return nil, err
+	}
+	if err := d.ContainerStart(ctx, id); err != nil {
+		remove()
+		return nil, err
+	}
+	logs, _, err := d.ContainerLogs(ctx, id, routercontainer.LogsOptions{Stdout: true, Stderr: true, Follow: true, Tail: "all"})
+	if err == nil {
+		for m := range logs {
+			if req.Output != nil {
+				req.Output.Write(m.Line)
+			}
+		}
+	}
+	var res apicontainer.WaitResponse
+	select {
+	case res = <-exited:
+	case <-ctx.Done():
+		remove()
+		return nil, ctx.Err()
+	}
+	if res.StatusCode != 0 {
+		remove()
+		return nil, &builder.ExitError{Code: int(res.StatusCode)}
+	}
+	c, err := d.containers.Get(id)
+	if err != nil {
+		remove()
+		return nil, err
+	}
+	upper, err := d.upperOf(c)
+	if err != nil {
+		remove()
+		return nil, err
+	}
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(upper.Diff(ctx, pw)) }()
+	return &runLayer{PipeReader: pr, remove: remove}, nil
+}
+
+// runLayer is a RUN step's changes; closing it removes the container.
+type runLayer struct {
+	*io.PipeReader
+	remove func()
+}
+
+func (r *runLayer) Close() error {
+	r.PipeReader.Close()
+	r.remove()
+	return nil
+}

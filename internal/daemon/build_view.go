@@ -1,0 +1,51 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/berth/berth/internal/builder"
+	"github.com/berth/berth/internal/mount"
+	"github.com/opencontainers/go-digest"
+	"golang.org/x/sys/unix"
+)
+
+// View implements builder.LayerStore: the image's layers, read-only. One
+// layer is its tree itself; more are stacked by a read-only overlay (which
+// needs no upper directory); none is an empty directory.
+func (b buildBackend) View(ctx context.Context, img builder.Image) (string, func(), error) {
+	d := b.d
+	var lowers []string
+	if img.ID != "" {
+		rec, err := d.images.Get(digest.Digest(img.ID))
+		if err != nil {
+			return "", nil, err
+		}
+		if top := rec.TopChainID(); top != "" {
+			if lowers, err = d.snapshots.Lowers(top); err != nil {
+				return "", nil, err
+			}
+		}
+	}
+	if len(lowers) == 1 {
+		return lowers[0], func() {}, nil
+	}
+	dir, err := d.tmpBuildDir("view-")
+	if err != nil {
+		return "", nil, err
+	}
+	if len(lowers) == 0 {
+		return dir, func() { os.RemoveAll(dir) }, nil
+	}
+	opts := "lowerdir=" + strings.Join(lowers, ":")
+	if err := unix.Mount("overlay", dir, "overlay", unix.MS_RDONLY, opts); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, fmt.Errorf("mounting the layers of %s: %w", img.ID, err)
+	}
+	return dir, func() {
+		mount.Unmount(dir)
+		os.Remove(dir)
+	}, nil
+}

@@ -1,0 +1,83 @@
+package daemon
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+
+	"github.com/berth/berth/internal/container"
+	"github.com/berth/berth/internal/network"
+	apicontainer "github.com/moby/moby/api/types/container"
+	apinetwork "github.com/moby/moby/api/types/network"
+)
+
+// endpointSettings describes the container's endpoints per network name.
+func (d *Daemon) endpointSettings(id string) map[string]*apinetwork.EndpointSettings {
+	out := map[string]*apinetwork.EndpointSettings{}
+	if d.networks == nil {
+		return out
+	}
+	for _, ep := range d.networks.Endpoints(id, "") {
+		n, err := d.networks.Get(ep.NetworkID)
+		if err != nil {
+			continue
+		}
+		s := &apinetwork.EndpointSettings{NetworkID: n.ID, EndpointID: ep.ID, Aliases: ep.Aliases}
+		if ep.IP.IsValid() {
+			s.IPAddress, s.Gateway, s.IPPrefixLen = ep.IP, n.Gateway, n.Subnet.Bits()
+			if mac, err := net.ParseMAC(ep.MAC); err == nil {
+				s.MacAddress = apinetwork.HardwareAddr(mac)
+			}
+		}
+		if n.UserDefined() {
+			s.DNSNames = ep.Names()
+		}
+		out[n.Name] = s
+	}
+	return out
+}
+
+// fillNetworkSettings adds endpoints and published ports to inspect.
+func (d *Daemon) fillNetworkSettings(c *container.Container, ns *apicontainer.NetworkSettings) {
+	ns.Networks = d.endpointSettings(c.ID)
+	if c.State.IsRunning() {
+		if network.NetNSMounted(d.netnsPath(c.ID)) {
+			ns.SandboxKey = d.netnsPath(c.ID)
+		}
+		for port := range c.Config.ExposedPorts {
+			ns.Ports[port] = nil
+		}
+	}
+	for _, s := range d.portSummaries(c.ID) {
+		p, err := apinetwork.ParsePort(fmt.Sprintf("%d/%s", s.PrivatePort, s.Type))
+		if err != nil {
+			continue
+		}
+		host := "0.0.0.0"
+		if s.IP.IsValid() {
+			host = s.IP.String()
+		}
+		b := apinetwork.PortBinding{HostPort: fmt.Sprint(s.PublicPort)}
+		b.HostIP, _ = netip.ParseAddr(host)
+		ns.Ports[p] = append(ns.Ports[p], b)
+	}
+}
+
+// portSummaries lists the published ports for ps.
+func (d *Daemon) portSummaries(id string) []apicontainer.PortSummary {
+	out := []apicontainer.PortSummary{}
+	if d.networks == nil {
+		return out
+	}
+	for _, ep := range d.networks.Endpoints(id, "") {
+		for _, p := range ep.Ports {
+			s := apicontainer.PortSummary{PrivatePort: p.ContainerPort, PublicPort: p.HostPort, Type: p.Proto}
+			s.IP = p.HostIP
+			if !s.IP.IsValid() {
+				s.IP = netip.IPv4Unspecified()
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
