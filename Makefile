@@ -46,6 +46,8 @@ integration: build
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) $(GO) test -p 1 -count=1 -timeout $(INTEGRATION_TIMEOUT) $(TESTFLAGS) ./integration/...
 
 bench: build
+	# The network benchmark measures with Debian's iperf3.
+	command -v iperf3 >/dev/null || (apt-get update && apt-get install -y --no-install-recommends iperf3)
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/run.sh
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/containers.sh
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/registry.sh
