@@ -97,12 +97,20 @@ func (d *Daemon) stop(ctx context.Context, c *container.Container, opts routerco
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	if err := d.signal(c, syscall.SIGKILL); err != nil {
-		return err
+	// SIGKILL once, unless that was the stop signal already: a second one
+	// would find a process that is dying and fail for nothing.
+	var killErr error
+	if sig != syscall.SIGKILL {
+		killErr = d.signal(c, syscall.SIGKILL)
 	}
 	select {
 	case <-exited:
 		return nil
+	case <-time.After(exitRecordTimeout):
+		if killErr != nil {
+			return killErr
+		}
+		return errdefs.ErrUnavailable.WithMessage(fmt.Sprintf("container %s did not exit after SIGKILL", c.ID))
 	case <-ctx.Done():
 		return ctx.Err()
 	}
