@@ -15,7 +15,13 @@ import (
 // never reads or changes other software's tables. The table is rebuilt
 // whole in one atomic batch from the records on every change, so what is
 // in the kernel is always a function of the stored state.
-type firewall struct{ table string }
+type firewall struct {
+	table string
+	// applied describes what is in the kernel since the last apply. Most
+	// container starts and stops change no rule (no published port), and
+	// rebuilding the table for them would sit on every run's critical path.
+	applied string
+}
 
 // natRule is one published port realised as DNAT.
 type natRule struct {
@@ -31,15 +37,24 @@ type fwNetwork struct {
 }
 
 func (f *firewall) apply(nets []fwNetwork, nats []natRule) error {
+	want := fmt.Sprint(nets, nats)
+	if want == f.applied {
+		return nil
+	}
 	c, err := nftables.New()
 	if err != nil {
 		return err
 	}
+	f.applied = ""
 	if old, err := c.ListTableOfFamily(f.table, nftables.TableFamilyIPv4); err == nil && old != nil {
 		c.DelTable(old)
 	}
 	if len(nets) == 0 {
-		return c.Flush()
+		if err := c.Flush(); err != nil {
+			return err
+		}
+		f.applied = want
+		return nil
 	}
 	t := c.AddTable(&nftables.Table{Name: f.table, Family: nftables.TableFamilyIPv4})
 	accept := nftables.ChainPolicyAccept
@@ -81,6 +96,7 @@ func (f *firewall) apply(nets []fwNetwork, nats []natRule) error {
 	if err := c.Flush(); err != nil {
 		return fmt.Errorf("nftables table %s: %w", f.table, err)
 	}
+	f.applied = want
 	return nil
 }
 
