@@ -6,6 +6,7 @@
 # builds beside it when a daemon for them is reachable.
 #
 #   BERTH_BIN_DIR  where berthd, berth and berth-shim are (default: bin/)
+#   BENCH_LOG      where berthd logs (default: a file removed at the end)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -31,7 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$BIN/berthd" --data-root "$work/d" --exec-root "$work/x" -H "unix://$sock" --log-level info >"$work/berthd.log" 2>&1 &
+"$BIN/berthd" --data-root "$work/d" --exec-root "$work/x" -H "unix://$sock" --log-level info >"${BENCH_LOG:-$work/berthd.log}" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do berth version >/dev/null 2>&1 && break; sleep 0.1; done
 go run ./hack/busybox-rootfs -o "$work/rootfs.tar"

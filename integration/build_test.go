@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -231,5 +232,48 @@ func TestBerthBuild(t *testing.T) {
 	_, stderr, code = testutil.Berth(t, d, "build", "--target", "nope", dir)
 	if code == 0 || !strings.Contains(stderr, "failed to reach build target nope") {
 		t.Fatalf("bad target: %d %s", code, stderr)
+	}
+}
+
+// TestBuildParallelStages: two stages that don't depend on each other
+// build at the same time, yet the output reads like a sequential build:
+// steps numbered 1..M, in order, a stage at a time.
+func TestBuildParallelStages(t *testing.T) {
+	d := testutil.StartDaemon(t)
+	importBusybox(t, d, "busybox:latest", `CMD ["sh"]`)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"Dockerfile": `FROM busybox AS a
+RUN sleep 2 && echo a > /a
+FROM busybox AS b
+RUN sleep 2 && echo b > /b
+FROM busybox
+COPY --from=a /a /a
+COPY --from=b /b /b
+`,
+	})
+	start := time.Now()
+	out, stderr, code := classicBuild(t, d, "-t", "par", dir)
+	took := time.Since(start)
+	if code != 0 {
+		t.Fatalf("build: %d\n%s\n%s", code, out, stderr)
+	}
+	t.Logf("two stages of `RUN sleep 2` built in %v", took)
+	if took >= 3500*time.Millisecond {
+		t.Fatalf("independent stages ran one after the other: %v\n%s", took, out)
+	}
+	last := -1
+	for n := 1; n <= 7; n++ {
+		at := strings.Index(out, "Step "+strconv.Itoa(n)+"/7 : ")
+		if at < last {
+			t.Fatalf("step %d out of order:\n%s", n, out)
+		}
+		last = at
+	}
+	if a, b := strings.Index(out, "Step 2/7 : RUN sleep 2 && echo a"), strings.Index(out, "Step 3/7 : FROM busybox AS b"); a < 0 || b < a || strings.Count(out[a:b], "Removing intermediate container") != 1 {
+		t.Fatalf("stage a's output is not one block:\n%s", out)
+	}
+	if got := docker(t, d, "run", "--rm", "par", "cat", "/a", "/b"); got != "a\nb\n" {
+		t.Fatalf("run: %q", got)
 	}
 }

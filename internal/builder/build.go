@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/containerd/errdefs"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -28,9 +29,9 @@ type build struct {
 	df      *dockerfile
 	bc      *buildContext
 	out     io.Writer
-	step    int
 	steps   int
-	done    map[int]Image // stages built so far
+	done    []Image // by stage index; set when the stage completes
+	usedMu  sync.Mutex
 	used    map[string]bool
 	metaEnv map[string]string
 }
@@ -47,7 +48,8 @@ func Build(ctx context.Context, be Backend, opts Options) (string, error) {
 	}
 	bc, err := unpackContext(ctx, opts.Context, opts.TempDir, opts.Dockerfile)
 	if bc != nil {
-		defer os.RemoveAll(bc.dir)
+		// Removing the spool can wait until the client has its answer.
+		defer func() { go bc.close() }()
 	}
 	if err != nil {
 		return "", err
@@ -64,7 +66,7 @@ func Build(ctx context.Context, be Backend, opts Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	b := &build{ctx: ctx, be: be, opts: opts, df: df, bc: bc, out: out, done: map[int]Image{}, used: map[string]bool{}}
+	b := &build{ctx: ctx, be: be, opts: opts, df: df, bc: bc, out: out, done: make([]Image, len(df.stages)), used: map[string]bool{}}
 	if err := b.expandMeta(); err != nil {
 		return "", err
 	}
@@ -75,10 +77,8 @@ func Build(ctx context.Context, be Backend, opts Options) (string, error) {
 	for _, i := range needed {
 		b.steps += 1 + len(df.stages[i].Commands)
 	}
-	for _, i := range needed {
-		if err := b.buildStage(i, i == target); err != nil {
-			return "", err
-		}
+	if err := b.buildStages(needed, target); err != nil {
+		return "", err
 	}
 	img := b.done[target]
 	if img.ID == "" {
@@ -123,6 +123,8 @@ func (b *build) expandMeta() error {
 
 // buildArg is the --build-arg value for key, marking it used.
 func (b *build) buildArg(key string) (string, bool) {
+	b.usedMu.Lock()
+	defer b.usedMu.Unlock()
 	v, ok := b.opts.BuildArgs[key]
 	if !ok || v == nil {
 		if ok {

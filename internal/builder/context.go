@@ -11,23 +11,40 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/containerd/errdefs"
-	securejoin "github.com/cyphar/filepath-securejoin"
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
 )
 
-// buildContext is the build context unpacked on disk, with the sha256 of
-// every regular file computed as it streamed in, so the cache never reads
-// a file twice.
+// buildContext is the build context as it streamed in: the content of its
+// regular files, one after the other, in a single spool file on disk, and
+// in memory only an index of names, modes and the sha256 of each file,
+// computed in the same pass. Writing thousands of small files to disk
+// costs far more than hashing them, and a cached rebuild needs only the
+// hashes; a COPY that misses the cache reads the spool.
 type buildContext struct {
-	dir    string
-	hashes map[string]string // slash path relative to dir → hex sha256
+	dir   string // holds the spool file; removed when the build ends
+	spool *os.File
+	nodes map[string]*ctxNode // slash path relative to the root → node
+	kids  map[string][]string // directory → sorted names in it
+}
+
+// ctxNode is one entry of the context.
+type ctxNode struct {
+	name  string
+	mode  fs.FileMode
+	size  int64
+	off   int64 // where a regular file's content starts in the spool
+	sum   string
+	link  string
+	mtime time.Time
 }
 
 // readTar decompresses r when it is gzip or bzip2 compressed.
@@ -43,10 +60,9 @@ func readTar(r io.Reader) (io.Reader, error) {
 	return br, nil
 }
 
-// unpackContext streams the context tar into a new directory under tmp.
+// unpackContext streams the context tar into a spool file under tmp.
 // Files that .dockerignore (or <dockerfile>.dockerignore) excludes are
-// dropped; the ignore file must therefore come first in the tar, as the
-// docker CLI sends it, or it is applied after the fact.
+// dropped from the index.
 func unpackContext(ctx context.Context, r io.Reader, tmp, dockerfile string) (*buildContext, error) {
 	if err := os.MkdirAll(tmp, 0o700); err != nil {
 		return nil, err
@@ -55,96 +71,88 @@ func unpackContext(ctx context.Context, r io.Reader, tmp, dockerfile string) (*b
 	if err != nil {
 		return nil, err
 	}
-	bc := &buildContext{dir: dir, hashes: map[string]string{}}
-	if r == nil {
-		return bc, nil
+	bc := &buildContext{dir: dir, nodes: map[string]*ctxNode{"": {mode: fs.ModeDir | 0o755}}}
+	if bc.spool, err = os.Create(dir + "/spool"); err != nil {
+		return bc, err
 	}
+	if r != nil {
+		if err := bc.read(ctx, r); err != nil {
+			return bc, err
+		}
+	}
+	if err := bc.applyIgnore(dockerfile); err != nil {
+		return bc, err
+	}
+	bc.index()
+	return bc, nil
+}
+
+// close removes the spool.
+func (bc *buildContext) close() {
+	if bc.spool != nil {
+		bc.spool.Close()
+	}
+	os.RemoveAll(bc.dir)
+}
+
+func (bc *buildContext) read(ctx context.Context, r io.Reader) error {
 	plain, err := readTar(r)
 	if err != nil {
-		return bc, errdefs.ErrInvalidArgument.WithMessage("reading build context: " + err.Error())
+		return errdefs.ErrInvalidArgument.WithMessage("reading build context: " + err.Error())
 	}
 	tr := tar.NewReader(plain)
+	w := bufio.NewWriterSize(bc.spool, 1<<20)
+	var off int64
+	buf := make([]byte, 256<<10)
 	for {
 		if err := ctx.Err(); err != nil {
-			return bc, err
+			return err
 		}
 		hdr, err := tr.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return bc, errdefs.ErrInvalidArgument.WithMessage("reading build context: " + err.Error())
+			return errdefs.ErrInvalidArgument.WithMessage("reading build context: " + err.Error())
 		}
-		if err := bc.add(hdr, tr); err != nil {
-			return bc, err
+		rel := path.Clean("/" + hdr.Name)[1:]
+		if rel == "" {
+			continue
 		}
+		n := &ctxNode{name: path.Base(rel), mode: hdr.FileInfo().Mode(), mtime: hdr.ModTime}
+		switch hdr.Typeflag {
+		case tar.TypeDir:
+			n.mode |= fs.ModeDir
+		case tar.TypeReg:
+			h := sha256.New()
+			size, err := io.CopyBuffer(io.MultiWriter(w, h), tr, buf)
+			if err != nil {
+				return fmt.Errorf("build context %s: %w", rel, err)
+			}
+			n.size, n.off, n.sum = size, off, hex.EncodeToString(h.Sum(nil))
+			off += size
+		case tar.TypeSymlink:
+			n.link = hdr.Linkname
+		case tar.TypeLink:
+			src, ok := bc.nodes[path.Clean("/" + hdr.Linkname)[1:]]
+			if !ok || !src.mode.IsRegular() {
+				return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("build context %s: hard link to missing %s", rel, hdr.Linkname))
+			}
+			cp := *src
+			cp.name = n.name
+			n = &cp
+		default:
+			continue // devices and fifos have no place in a build context
+		}
+		bc.nodes[rel] = n
 	}
-	return bc, bc.applyIgnore(dockerfile)
+	return w.Flush()
 }
 
-func (bc *buildContext) add(hdr *tar.Header, data io.Reader) error {
-	rel := path.Clean("/" + hdr.Name)[1:]
-	if rel == "" {
-		return nil
-	}
-	target, err := securejoin.SecureJoin(bc.dir, rel)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-		return err
-	}
-	mode := os.FileMode(hdr.Mode).Perm() | os.FileMode(hdr.Mode)&(os.ModeSetuid|os.ModeSetgid|os.ModeSticky)
-	switch hdr.Typeflag {
-	case tar.TypeDir:
-		if err := os.MkdirAll(target, 0o755); err != nil {
-			return err
-		}
-	case tar.TypeReg:
-		os.RemoveAll(target)
-		f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
-		if err != nil {
-			return err
-		}
-		h := sha256.New()
-		_, err = io.Copy(io.MultiWriter(f, h), data)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return fmt.Errorf("build context %s: %w", rel, err)
-		}
-		bc.hashes[rel] = hex.EncodeToString(h.Sum(nil))
-	case tar.TypeSymlink:
-		os.RemoveAll(target)
-		if err := os.Symlink(hdr.Linkname, target); err != nil {
-			return err
-		}
-		return nil
-	case tar.TypeLink:
-		src, err := securejoin.SecureJoin(bc.dir, path.Clean("/" + hdr.Linkname)[1:])
-		if err != nil {
-			return err
-		}
-		os.RemoveAll(target)
-		if err := os.Link(src, target); err != nil {
-			return err
-		}
-		bc.hashes[rel] = bc.hashes[path.Clean("/" + hdr.Linkname)[1:]]
-		return nil
-	default:
-		return nil // devices and fifos have no place in a build context
-	}
-	if err := os.Chmod(target, mode); err != nil {
-		return err
-	}
-	return os.Chtimes(target, hdr.ModTime, hdr.ModTime)
-}
-
-// applyIgnore removes what the context's ignore file excludes. The docker
+// applyIgnore drops what the context's ignore file excludes. The docker
 // CLI already leaves those files out; other clients may not.
 func (bc *buildContext) applyIgnore(dockerfile string) error {
-	patterns, err := ignorePatterns(bc.dir, dockerfile)
+	patterns, err := bc.ignorePatterns(dockerfile)
 	if err != nil || len(patterns) == 0 {
 		return err
 	}
@@ -152,61 +160,83 @@ func (bc *buildContext) applyIgnore(dockerfile string) error {
 	if err != nil {
 		return errdefs.ErrInvalidArgument.WithMessage("invalid .dockerignore: " + err.Error())
 	}
-	keep := map[string]bool{".dockerignore": true, filepath.ToSlash(dockerfile): true}
-	return filepath.Walk(bc.dir, func(p string, fi os.FileInfo, err error) error {
-		if err != nil || p == bc.dir {
-			return err
-		}
-		rel, _ := filepath.Rel(bc.dir, p)
-		rel = filepath.ToSlash(rel)
+	keep := map[string]bool{"": true, ".dockerignore": true, path.Clean(dockerfile): true}
+	for rel, n := range bc.nodes {
 		if keep[rel] {
-			return nil
+			continue
 		}
 		skip, err := pm.MatchesOrParentMatches(rel)
-		if err != nil || !skip {
+		if err != nil {
 			return err
 		}
-		if fi.IsDir() && !pm.Exclusions() {
-			delete(bc.hashes, rel)
-			if err := os.RemoveAll(p); err != nil {
-				return err
-			}
-			return filepath.SkipDir
+		if skip && !(n.mode.IsDir() && pm.Exclusions()) { // an exception may keep something inside
+			delete(bc.nodes, rel)
 		}
-		if fi.IsDir() {
-			return nil // an exception may keep something inside
+	}
+	return nil
+}
+
+// index lists each directory's entries, making the directories that the
+// tar implied but did not name.
+func (bc *buildContext) index() {
+	bc.kids = map[string][]string{}
+	todo := make([]string, 0, len(bc.nodes))
+	for rel := range bc.nodes {
+		todo = append(todo, rel)
+	}
+	for len(todo) > 0 {
+		rel := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if rel == "" {
+			continue
 		}
-		delete(bc.hashes, rel)
-		return os.Remove(p)
-	})
+		dir := parentOf(rel)
+		if _, ok := bc.nodes[dir]; !ok {
+			bc.nodes[dir] = &ctxNode{name: path.Base(dir), mode: fs.ModeDir | 0o755}
+			todo = append(todo, dir)
+		}
+		bc.kids[dir] = append(bc.kids[dir], path.Base(rel))
+	}
+	for _, k := range bc.kids {
+		sort.Strings(k)
+	}
+}
+
+// parentOf is rel's directory, "" for the root.
+func parentOf(rel string) string {
+	if dir := path.Dir(rel); dir != "." {
+		return dir
+	}
+	return ""
 }
 
 // ignorePatterns reads <dockerfile>.dockerignore, else .dockerignore.
-func ignorePatterns(dir, dockerfile string) ([]string, error) {
+func (bc *buildContext) ignorePatterns(dockerfile string) ([]string, error) {
 	for _, name := range []string{dockerfile + ".dockerignore", ".dockerignore"} {
-		f, err := os.Open(filepath.Join(dir, name))
-		if os.IsNotExist(err) {
+		n, ok := bc.nodes[path.Clean(name)]
+		if !ok || !n.mode.IsRegular() {
 			continue
 		}
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		return ignorefile.ReadAll(f)
+		return ignorefile.ReadAll(bc.section(n))
 	}
 	return nil, nil
 }
 
+func (bc *buildContext) section(n *ctxNode) *io.SectionReader {
+	return io.NewSectionReader(bc.spool, n.off, n.size)
+}
+
 // readDockerfile reads the Dockerfile from the context.
 func (bc *buildContext) readDockerfile(name string) ([]byte, error) {
-	p, err := securejoin.SecureJoin(bc.dir, name)
+	rel, err := bc.resolve(path.Clean("/" + name)[1:], true)
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(p)
-	if os.IsNotExist(err) {
+	n, ok := bc.nodes[rel]
+	if !ok || !n.mode.IsRegular() {
 		return nil, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("Cannot locate specified Dockerfile: %s", name))
 	}
+	data, err := io.ReadAll(bc.section(n))
 	if strings.TrimSpace(string(data)) == "" && err == nil {
 		return nil, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("the Dockerfile (%s) cannot be empty", name))
 	}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,11 +25,11 @@ type copySpec struct {
 
 // copyEntry is one file of the layer a COPY makes.
 type copyEntry struct {
-	src     string // absolute path on this host; "" for inline content
-	name    string // path in the layer, without the leading slash
-	fi      os.FileInfo
-	data    string // inline (heredoc) content
-	archive bool   // ADD: unpack src under name
+	src     string      // path in the source tree
+	name    string      // path in the layer, without the leading slash
+	fi      os.FileInfo // nil for inline content
+	data    string      // inline (heredoc) content
+	archive bool        // ADD: unpack src under name
 }
 
 // copy makes the layer of a COPY or ADD step. Its cache key covers the
@@ -41,7 +40,7 @@ func (s *stage) copy(cs copySpec) error {
 	if cs.add {
 		verb = "ADD"
 	}
-	root, hashes, srcID, release, err := s.copyRoot(cs.from)
+	root, srcID, release, err := s.copyRoot(cs.from)
 	if err != nil {
 		return err
 	}
@@ -72,17 +71,18 @@ func (s *stage) copy(cs copySpec) error {
 	for _, e := range entries {
 		link := ""
 		if e.fi != nil && e.fi.Mode()&os.ModeSymlink != 0 {
-			link, _ = os.Readlink(e.src)
+			link, _ = root.readlink(e.src)
 		}
 		sum := ""
-		if e.src != "" && e.fi.Mode().IsRegular() {
-			rel, _ := filepath.Rel(root, e.src)
-			if sum = hashes[filepath.ToSlash(rel)]; sum == "" && srcID == "" {
-				if sum, err = hashFile(e.src); err != nil {
+		if e.fi != nil && e.fi.Mode().IsRegular() {
+			// An image's files are named by its ID; the context's were
+			// hashed as they arrived.
+			if sum, _ = root.sum(e.src); sum == "" && srcID == "" {
+				if sum, err = hashFile(root, e.src); err != nil {
 					return err
 				}
 			}
-		} else if e.src == "" {
+		} else if e.fi == nil {
 			sum = e.data
 		}
 		var m os.FileMode
@@ -97,7 +97,7 @@ func (s *stage) copy(cs copySpec) error {
 		return nil
 	}
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(writeLayer(pw, entries, uid, gid, mode)) }()
+	go func() { pw.CloseWithError(writeLayer(pw, root, entries, uid, gid, mode)) }()
 	img, err := b.be.Commit(b.ctx, CommitRequest{Parent: s.img, Layer: pr, Config: s.cfg, CreatedBy: "/bin/sh -c #(nop) " + cs.text})
 	pr.Close()
 	if err != nil {
@@ -109,26 +109,26 @@ func (s *stage) copy(cs copySpec) error {
 // copyRoot is where COPY's sources are read: the context, or the files of
 // a stage or image (--from). srcID names the latter's content for the
 // cache: an image ID is the digest of what Berth stored itself.
-func (s *stage) copyRoot(from string) (root string, hashes map[string]string, srcID string, release func(), err error) {
+func (s *stage) copyRoot(from string) (root srcFS, srcID string, release func(), err error) {
 	b := s.b
 	if from == "" {
-		return b.bc.dir, b.bc.hashes, "", func() {}, nil
+		return b.bc, "", func() {}, nil
 	}
 	var img Image
 	if j, ok := b.df.stageIndex(from, s.index); ok {
 		img = b.done[j]
-	} else if img, err = b.resolve(from); err != nil {
-		return "", nil, "", nil, err
+	} else if img, err = b.resolve(from, s.out); err != nil {
+		return nil, "", nil, err
 	}
 	dir, rel, err := b.be.View(b.ctx, img)
 	if err != nil {
-		return "", nil, "", nil, err
+		return nil, "", nil, err
 	}
-	return dir, nil, "image:" + img.ID, rel, nil
+	return dirFS{dir}, "image:" + img.ID, rel, nil
 }
 
 // collect lists what the COPY adds, sorted by name.
-func collect(verb, root string, cs copySpec, dest string) ([]copyEntry, error) {
+func collect(verb string, root srcFS, cs copySpec, dest string) ([]copyEntry, error) {
 	var matches []string
 	for _, src := range cs.srcs.SourcePaths {
 		if strings.Contains(src, "://") {
@@ -147,18 +147,14 @@ func collect(verb, root string, cs copySpec, dest string) ([]copyEntry, error) {
 	dest = strings.TrimPrefix(path.Clean(dest), "/")
 	var entries []copyEntry
 	for _, m := range matches {
-		fi, err := os.Lstat(m)
+		fi, err := root.lstat(m)
 		if err != nil {
 			return nil, err
 		}
 		switch {
 		case fi.IsDir():
-			err = filepath.Walk(m, func(p string, fi os.FileInfo, err error) error {
-				if err != nil {
-					return err
-				}
-				rel, _ := filepath.Rel(m, p)
-				name := path.Join(dest, filepath.ToSlash(rel))
+			err = walk(root, m, func(p string, fi os.FileInfo) error {
+				name := path.Join(dest, strings.TrimPrefix(strings.TrimPrefix(p, m), "/"))
 				if name == "." {
 					name = ""
 				}
@@ -168,12 +164,12 @@ func collect(verb, root string, cs copySpec, dest string) ([]copyEntry, error) {
 			if err != nil {
 				return nil, err
 			}
-		case cs.add && fi.Mode().IsRegular() && isArchive(m):
+		case cs.add && fi.Mode().IsRegular() && isArchive(root, m):
 			entries = append(entries, copyEntry{src: m, name: dest, fi: fi, archive: true})
 		default:
 			name := dest
 			if intoDir {
-				name = path.Join(dest, filepath.Base(m))
+				name = path.Join(dest, path.Base(m))
 			}
 			entries = append(entries, copyEntry{src: m, name: name, fi: fi})
 		}
@@ -189,8 +185,8 @@ func collect(verb, root string, cs copySpec, dest string) ([]copyEntry, error) {
 	return entries, nil
 }
 
-func hashFile(p string) (string, error) {
-	f, err := os.Open(p)
+func hashFile(root srcFS, p string) (string, error) {
+	f, err := root.open(p)
 	if err != nil {
 		return "", err
 	}
@@ -203,8 +199,8 @@ func hashFile(p string) (string, error) {
 }
 
 // isArchive tells whether ADD should unpack p: a tar, possibly compressed.
-func isArchive(p string) bool {
-	f, err := os.Open(p)
+func isArchive(root srcFS, p string) bool {
+	f, err := root.open(p)
 	if err != nil {
 		return false
 	}
@@ -218,7 +214,7 @@ func isArchive(p string) bool {
 }
 
 // writeLayer writes the entries as a layer tar owned by uid:gid.
-func writeLayer(w io.Writer, entries []copyEntry, uid, gid int, mode *os.FileMode) error {
+func writeLayer(w io.Writer, root srcFS, entries []copyEntry, uid, gid int, mode *os.FileMode) error {
 	tw := tar.NewWriter(w)
 	for _, e := range entries {
 		if e.name == "" {
@@ -226,12 +222,12 @@ func writeLayer(w io.Writer, entries []copyEntry, uid, gid int, mode *os.FileMod
 		}
 		var err error
 		switch {
-		case e.src == "":
+		case e.fi == nil:
 			err = writeInline(tw, e, uid, gid, mode)
 		case e.archive:
-			err = writeArchive(tw, e)
+			err = writeArchive(tw, root, e)
 		default:
-			err = writeFile(tw, e, uid, gid, mode)
+			err = writeFile(tw, root, e, uid, gid, mode)
 		}
 		if err != nil {
 			return err
@@ -253,10 +249,10 @@ func writeInline(tw *tar.Writer, e copyEntry, uid, gid int, mode *os.FileMode) e
 	return err
 }
 
-func writeFile(tw *tar.Writer, e copyEntry, uid, gid int, mode *os.FileMode) error {
+func writeFile(tw *tar.Writer, root srcFS, e copyEntry, uid, gid int, mode *os.FileMode) error {
 	link := ""
 	if e.fi.Mode()&os.ModeSymlink != 0 {
-		l, err := os.Readlink(e.src)
+		l, err := root.readlink(e.src)
 		if err != nil {
 			return err
 		}
@@ -281,7 +277,7 @@ func writeFile(tw *tar.Writer, e copyEntry, uid, gid int, mode *os.FileMode) err
 	if !e.fi.Mode().IsRegular() {
 		return nil
 	}
-	f, err := os.Open(e.src)
+	f, err := root.open(e.src)
 	if err != nil {
 		return err
 	}
@@ -292,8 +288,8 @@ func writeFile(tw *tar.Writer, e copyEntry, uid, gid int, mode *os.FileMode) err
 
 // writeArchive copies the entries of a local tar (ADD) under e.name,
 // keeping their owners and modes as the archive has them.
-func writeArchive(tw *tar.Writer, e copyEntry) error {
-	f, err := os.Open(e.src)
+func writeArchive(tw *tar.Writer, root srcFS, e copyEntry) error {
+	f, err := root.open(e.src)
 	if err != nil {
 		return err
 	}
@@ -309,7 +305,7 @@ func writeArchive(tw *tar.Writer, e copyEntry) error {
 			return nil
 		}
 		if err != nil {
-			return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("unpacking %s: %v", filepath.Base(e.src), err))
+			return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("unpacking %s: %v", path.Base(e.src), err))
 		}
 		rel := path.Clean("/" + hdr.Name)[1:]
 		if rel == "" {

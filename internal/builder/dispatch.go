@@ -16,9 +16,9 @@ func (s *stage) dispatch(c instructions.Command, count bool) error {
 	b := s.b
 	text := fmt.Sprint(c)
 	if count {
-		b.printStep(text)
+		s.printStep(text)
 	} else {
-		fmt.Fprintf(b.out, " ---> %s\n", text)
+		fmt.Fprintf(s.out, " ---> %s\n", text)
 	}
 	if err := b.ctx.Err(); err != nil {
 		return err
@@ -126,7 +126,7 @@ func (s *stage) arg(c *instructions.ArgCommand, text string) error {
 	}
 	// An ARG changes no config; Docker still reports the step's image.
 	if s.img.ID != "" {
-		fmt.Fprintf(b.out, " ---> %s\n", shortID(s.img.ID))
+		fmt.Fprintf(s.out, " ---> %s\n", shortID(s.img.ID))
 	}
 	return nil
 }
@@ -236,10 +236,10 @@ func (s *stage) run(c *instructions.RunCommand) error {
 	var started string
 	rc, err := b.be.Run(b.ctx, RunRequest{
 		Image: s.img, Cmd: cmd, Env: env, User: s.cfg.User, WorkDir: s.cfg.WorkingDir,
-		Network: b.opts.Network, Output: b.out,
+		Network: b.opts.Network, Output: s.out,
 		Started: func(id string) {
 			started = id
-			fmt.Fprintf(b.out, " ---> Running in %s\n", shortID(id))
+			fmt.Fprintf(s.out, " ---> Running in %s\n", shortID(id))
 		},
 	})
 	if err != nil {
@@ -256,6 +256,6 @@ func (s *stage) run(c *instructions.RunCommand) error {
 	if cerr != nil {
 		return cerr
 	}
-	fmt.Fprintf(b.out, "Removing intermediate container %s\n", shortID(started))
+	fmt.Fprintf(s.out, "Removing intermediate container %s\n", shortID(started))
 	return s.made(k, img)
 }

@@ -1,24 +1,21 @@
 package builder
 
 import (
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
 	"strings"
-
-	securejoin "github.com/cyphar/filepath-securejoin"
 )
 
-// secureGlob expands a COPY/ADD source pattern inside root. Every directory
-// on the way is resolved with securejoin, so a symlink in the build context
-// or in a --from image (say evil -> /etc) is followed as if root were "/"
-// and can never lead the copy to the host's files. The last component is
-// not followed: a symlink named as a source is copied as a symlink.
-func secureGlob(root, pattern string) ([]string, error) {
+// secureGlob expands a COPY/ADD source pattern inside t. Every directory
+// on the way is resolved by t, so a symlink in the build context or in a
+// --from image (say evil -> /etc) is followed as if the root were "/" and
+// can never lead the copy to the host's files. The last component is not
+// followed: a symlink named as a source is copied as a symlink.
+func secureGlob(t srcFS, pattern string) ([]string, error) {
 	clean := strings.Trim(path.Clean("/"+filepath.ToSlash(pattern)), "/")
 	if clean == "" {
-		return []string{root}, nil
+		return []string{""}, nil
 	}
 	names := []string{""}
 	for _, part := range strings.Split(clean, "/") {
@@ -28,21 +25,21 @@ func secureGlob(root, pattern string) ([]string, error) {
 				next = append(next, path.Join(rel, part))
 				continue
 			}
-			dir, err := securejoin.SecureJoin(root, rel)
+			dir, err := t.resolve(rel, true)
 			if err != nil {
 				return nil, err
 			}
-			entries, err := os.ReadDir(dir)
+			entries, err := t.readDir(dir)
 			if err != nil {
 				continue // not a directory: nothing matches below it
 			}
 			for _, e := range entries {
-				ok, err := path.Match(part, e.Name())
+				ok, err := path.Match(part, e)
 				if err != nil {
 					return nil, err
 				}
 				if ok {
-					next = append(next, path.Join(rel, e.Name()))
+					next = append(next, path.Join(rel, e))
 				}
 			}
 		}
@@ -50,12 +47,11 @@ func secureGlob(root, pattern string) ([]string, error) {
 	}
 	var out []string
 	for _, rel := range names {
-		parent, err := securejoin.SecureJoin(root, path.Dir(rel))
+		p, err := t.resolve(rel, false)
 		if err != nil {
 			return nil, err
 		}
-		p := filepath.Join(parent, path.Base(rel))
-		if _, err := os.Lstat(p); err == nil {
+		if _, err := t.lstat(p); err == nil {
 			out = append(out, p)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -19,15 +20,19 @@ import (
 type stage struct {
 	b      *build
 	index  int
+	out    io.Writer // this stage's share of the build's output
+	step   int       // the number of the last step printed
 	img    Image
 	cfg    dockerspec.DockerOCIImageConfig
 	args   map[string]string
 	cmdSet bool
 }
 
-func (b *build) buildStage(i int, last bool) error {
+// buildStage builds stage i, numbering its steps from first and writing
+// its progress to out.
+func (b *build) buildStage(i int, last bool, first int, out io.Writer) error {
 	st := b.df.stages[i]
-	s := &stage{b: b, index: i, args: map[string]string{}}
+	s := &stage{b: b, index: i, out: out, step: first - 1, args: map[string]string{}}
 	if err := s.from(st); err != nil {
 		return err
 	}
@@ -51,7 +56,7 @@ func (b *build) buildStage(i int, last bool) error {
 			return err
 		}
 	}
-	b.done[i] = s.img
+	b.done[i] = s.img // read only by stages that wait for this one
 	return nil
 }
 
@@ -59,7 +64,7 @@ func (b *build) buildStage(i int, last bool) error {
 // image, pulled when missing or when the build asks to.
 func (s *stage) from(st instructions.Stage) error {
 	b := s.b
-	b.printStep(st.SourceCode)
+	s.printStep(st.SourceCode)
 	name, _, err := b.df.lex.ProcessWord(st.BaseName, envMap(b.metaEnv))
 	if err != nil {
 		return err
@@ -68,24 +73,24 @@ func (s *stage) from(st instructions.Stage) error {
 	if j, ok := b.df.stageIndex(name, s.index); ok {
 		img = b.done[j]
 	} else if !strings.EqualFold(name, "scratch") {
-		if img, err = b.resolve(name); err != nil {
+		if img, err = b.resolve(name, s.out); err != nil {
 			return err
 		}
 	}
 	s.setImage(img)
 	if img.ID != "" {
-		fmt.Fprintf(b.out, " ---> %s\n", shortID(img.ID))
+		fmt.Fprintf(s.out, " ---> %s\n", shortID(img.ID))
 	}
 	triggers := s.cfg.OnBuild
 	if len(triggers) == 0 {
 		return nil
 	}
 	s.cfg.OnBuild = nil
-	fmt.Fprintf(b.out, "# Executing %d build trigger", len(triggers))
+	fmt.Fprintf(s.out, "# Executing %d build trigger", len(triggers))
 	if len(triggers) > 1 {
-		fmt.Fprint(b.out, "s")
+		fmt.Fprint(s.out, "s")
 	}
-	fmt.Fprintln(b.out)
+	fmt.Fprintln(s.out)
 	for _, t := range triggers {
 		res, err := parser.Parse(strings.NewReader(t))
 		if err != nil || len(res.AST.Children) != 1 {
@@ -102,19 +107,19 @@ func (s *stage) from(st instructions.Stage) error {
 	return nil
 }
 
-func (b *build) resolve(name string) (Image, error) {
+func (b *build) resolve(name string, out io.Writer) (Image, error) {
 	if !b.opts.Pull {
 		img, err := b.be.Image(b.ctx, name)
 		if err == nil || !errdefs.IsNotFound(err) {
 			return img, err
 		}
 	}
-	return b.be.Pull(b.ctx, name, b.out)
+	return b.be.Pull(b.ctx, name, out)
 }
 
-func (b *build) printStep(text string) {
-	b.step++
-	fmt.Fprintf(b.out, "Step %d/%d : %s\n", b.step, b.steps, text)
+func (s *stage) printStep(text string) {
+	s.step++
+	fmt.Fprintf(s.out, "Step %d/%d : %s\n", s.step, s.b.steps, text)
 }
 
 func (s *stage) setImage(img Image) {
@@ -157,7 +162,7 @@ func (s *stage) cached(key string) (string, bool) {
 	if err != nil {
 		return k, false
 	}
-	fmt.Fprintf(s.b.out, " ---> Using cache\n ---> %s\n", shortID(img.ID))
+	fmt.Fprintf(s.out, " ---> Using cache\n ---> %s\n", shortID(img.ID))
 	s.setImage(img)
 	return k, true
 }
@@ -167,7 +172,7 @@ func (s *stage) made(k string, img Image) error {
 	if err := s.b.be.CachePut(k, img.ID); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.b.out, " ---> %s\n", shortID(img.ID))
+	fmt.Fprintf(s.out, " ---> %s\n", shortID(img.ID))
 	s.setImage(img)
 	return nil
 }
