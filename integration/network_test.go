@@ -187,3 +187,46 @@ func TestNetworkAPIErrors(t *testing.T) {
 		t.Fatalf("unknown network: %d", resp.StatusCode)
 	}
 }
+
+func TestNetworkLinks(t *testing.T) {
+	d := testutil.StartDaemon(t)
+	importBusybox(t, d, "busybox:latest")
+	id := strings.TrimSpace(docker(t, d, "run", "-d", "--name", "db", "busybox", "sh", "-c", helloServer))
+	ip := strings.TrimSpace(docker(t, d, "inspect", "-f", "{{.NetworkSettings.Networks.bridge.IPAddress}}", "db"))
+
+	// Docker's hosts line: address, alias, the linked container's
+	// hostname, and its name when the alias differs.
+	out := docker(t, d, "run", "--rm", "--link", "db:database", "busybox", "sh", "-c", "cat /etc/hosts; echo | nc -w 2 database 80")
+	if want := ip + "\tdatabase " + id[:12] + " db\n"; !strings.Contains(out, want) {
+		t.Fatalf("/etc/hosts lacks %q:\n%s", want, out)
+	}
+	if !strings.HasSuffix(strings.TrimSpace(out), "hello") {
+		t.Fatalf("link alias unreachable:\n%s", out)
+	}
+	if out := docker(t, d, "run", "--rm", "--link", "db", "busybox", "cat", "/etc/hosts"); !strings.Contains(out, ip+"\tdb "+id[:12]+"\n") {
+		t.Fatalf("--link db:\n%s", out)
+	}
+
+	docker(t, d, "create", "--name", "idle", "busybox", "true")
+	msg := dockerFails(t, d, "run", "--name", "linker", "--link", "idle:i", "busybox", "true")
+	if !strings.Contains(msg, "Cannot link to a non running container: /idle AS /linker/i") {
+		t.Fatalf("link to a stopped container: %s", msg)
+	}
+	if msg := dockerFails(t, d, "run", "--rm", "--link", "nosuch:x", "busybox", "true"); !strings.Contains(msg, "could not get container for nosuch") {
+		t.Fatalf("link to a missing container: %s", msg)
+	}
+
+	// On a user network a link is an alias only the linking container
+	// resolves.
+	docker(t, d, "network", "create", "--subnet", "10.213.1.0/24", "lnet")
+	docker(t, d, "run", "-d", "--name", "db2", "--network", "lnet", "busybox", "sh", "-c", helloServer)
+	out = docker(t, d, "run", "--rm", "--network", "lnet", "--link", "db2:store", "busybox", "sh", "-c", "echo | nc -w 2 store 80")
+	if strings.TrimSpace(out) != "hello" {
+		t.Fatalf("link alias on a user network: %q", out)
+	}
+	if _, _, code := testutil.Docker(t, d, "run", "--rm", "--network", "lnet", "busybox", "nslookup", "store"); code == 0 {
+		t.Fatal("a link alias resolved for a container without the link")
+	}
+	docker(t, d, "rm", "-f", "db", "db2", "linker", "idle")
+	docker(t, d, "network", "rm", "lnet")
+}

@@ -55,6 +55,9 @@ func (d *Daemon) setupNetwork(ctx context.Context, c *container.Container) (_ st
 		}
 		return fmt.Sprintf("/proc/%d/ns/net", other.State.Pid), nil
 	}
+	if _, err := d.linkedContainers(c); err != nil {
+		return "", err
+	}
 	path := d.netnsPath(c.ID)
 	d.releaseNetwork(ctx, c) // what an earlier run left
 	if err := network.CreateNetNS(path); err != nil {
@@ -80,7 +83,7 @@ func (d *Daemon) setupNetwork(ctx context.Context, c *container.Container) (_ st
 	sort.Strings(order[1:])
 	for i, ref := range order {
 		ec := wanted[ref]
-		o := network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, IP: ec.IP, Aliases: ec.Aliases}
+		o := network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, IP: ec.IP, Aliases: ec.Aliases, Links: userLinks(ec.Links)}
 		if i == 0 {
 			o.Ports = ports
 		}
@@ -183,7 +186,7 @@ func (d *Daemon) NetworkConnect(ctx context.Context, ref string, req apinetwork.
 	}
 	var ec network.EndpointConfig
 	if s := req.EndpointConfig; s != nil {
-		ec.Aliases = s.Aliases
+		ec.Aliases, ec.Links = s.Aliases, s.Links
 		if s.IPAMConfig != nil {
 			ec.IP = s.IPAMConfig.IPv4Address
 		}
@@ -193,7 +196,7 @@ func (d *Daemon) NetworkConnect(ctx context.Context, ref string, req apinetwork.
 		return errdefs.ErrPermissionDenied.WithMessage(fmt.Sprintf("endpoint with name %s already exists in network %s", c.Name, n.Name))
 	}
 	if c.State.IsRunning() {
-		if _, err := d.networks.Attach(ctx, n.ID, network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, IP: ec.IP, Aliases: ec.Aliases}, d.netnsPath(c.ID)); err != nil {
+		if _, err := d.networks.Attach(ctx, n.ID, network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, IP: ec.IP, Aliases: ec.Aliases, Links: userLinks(ec.Links)}, d.netnsPath(c.ID)); err != nil {
 			return err
 		}
 	}
@@ -237,6 +240,9 @@ func (d *Daemon) checkNetworks(c *container.Container, nc *apinetwork.Networking
 			return err
 		}
 	}
+	if err := d.checkLinks(c); err != nil {
+		return err
+	}
 	if nc != nil {
 		for ref := range nc.EndpointsConfig {
 			if strings.HasPrefix(ref, "container:") {
@@ -264,7 +270,7 @@ func (d *Daemon) saveEndpointConfigs(c *container.Container, nc *apinetwork.Netw
 		if s == nil {
 			s = &apinetwork.EndpointSettings{}
 		}
-		ec := network.EndpointConfig{Aliases: s.Aliases}
+		ec := network.EndpointConfig{Aliases: s.Aliases, Links: s.Links}
 		if s.IPAMConfig != nil {
 			ec.IP = s.IPAMConfig.IPv4Address
 		}

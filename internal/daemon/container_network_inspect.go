@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"sort"
 
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/network"
@@ -31,6 +32,10 @@ func (d *Daemon) endpointSettings(id string) map[string]*apinetwork.EndpointSett
 		}
 		if n.UserDefined() {
 			s.DNSNames = ep.Names()
+			for alias, target := range ep.Links {
+				s.Links = append(s.Links, target+":"+alias)
+			}
+			sort.Strings(s.Links)
 		}
 		out[n.Name] = s
 	}

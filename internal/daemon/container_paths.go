@@ -35,6 +35,7 @@ func (d *Daemon) writeEtcFiles(c *container.Container) (map[string]string, error
 			hosts += ip + "\t" + name + "\n"
 		}
 	}
+	hosts += d.linkHosts(c)
 	for _, ip := range d.containerIPs(c.ID) {
 		hosts += ip.String() + "\t" + c.Config.Hostname + "\n"
 	}

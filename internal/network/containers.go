@@ -15,6 +15,8 @@ var bucketContainers = []byte("container-networks")
 type EndpointConfig struct {
 	IP      netip.Addr `json:"ip,omitzero"`
 	Aliases []string   `json:"aliases,omitempty"`
+	// Links are run --link on a user network, as "name[:alias]".
+	Links []string `json:"links,omitempty"`
 }
 
 // SetContainerNetworks records the networks a container joins besides its

@@ -16,12 +16,12 @@ import (
 // other name by forwarding to the host's resolvers.
 type resolver struct {
 	servers  []*dns.Server
-	lookup   func(name string) []netip.Addr
+	lookup   func(src netip.Addr, name string) []netip.Addr
 	upstream []string
 }
 
 // startResolver listens on addr:53 (UDP and TCP).
-func startResolver(addr netip.Addr, lookup func(string) []netip.Addr, upstream []string) (*resolver, error) {
+func startResolver(addr netip.Addr, lookup func(netip.Addr, string) []netip.Addr, upstream []string) (*resolver, error) {
 	r := &resolver{lookup: lookup, upstream: upstream}
 	hp := net.JoinHostPort(addr.String(), "53")
 	for _, proto := range []string{"udp", "tcp"} {
@@ -54,7 +54,7 @@ func (r *resolver) ServeDNS(w dns.ResponseWriter, q *dns.Msg) {
 	if len(q.Question) == 1 {
 		qq := q.Question[0]
 		name := strings.ToLower(strings.TrimSuffix(qq.Name, "."))
-		if addrs := r.lookup(name); len(addrs) > 0 {
+		if addrs := r.lookup(remoteAddr(w), name); len(addrs) > 0 {
 			m := new(dns.Msg)
 			m.SetReply(q)
 			m.Authoritative = true
@@ -71,6 +71,20 @@ func (r *resolver) ServeDNS(w dns.ResponseWriter, q *dns.Msg) {
 		}
 	}
 	r.forward(w, q)
+}
+
+// remoteAddr is the querying container's address, which picks its link
+// aliases.
+func remoteAddr(w dns.ResponseWriter) netip.Addr {
+	var ip net.IP
+	switch a := w.RemoteAddr().(type) {
+	case *net.UDPAddr:
+		ip = a.IP
+	case *net.TCPAddr:
+		ip = a.IP
+	}
+	addr, _ := netip.AddrFromSlice(ip)
+	return addr.Unmap()
 }
 
 func (r *resolver) forward(w dns.ResponseWriter, q *dns.Msg) {

@@ -117,6 +117,9 @@ type AttachOptions struct {
 	ContainerName string
 	IP            netip.Addr // zero: the next free one
 	Aliases       []string
+	// Links map an alias only this endpoint resolves to the name or ID
+	// of the container it stands for (--link on a user network).
+	Links map[string]string
 	// Ports to publish; a HostPort of 0 takes an ephemeral port.
 	Ports []PortMapping
 }
@@ -131,7 +134,7 @@ func (m *Manager) Attach(ctx context.Context, ref string, o AttachOptions, netns
 		return nil, err
 	}
 	ep := &Endpoint{ID: newID(), NetworkID: n.ID, ContainerID: o.ContainerID, ContainerName: o.ContainerName,
-		IP: o.IP, Aliases: o.Aliases}
+		IP: o.IP, Aliases: o.Aliases, Links: o.Links}
 	if o.IP.IsValid() && n.Predefined {
 		return nil, errf(errdefs.ErrInvalidArgument, "user specified IP address is supported on user defined networks only")
 	}
@@ -275,7 +278,7 @@ func (m *Manager) refreshLocked() error {
 		live[n.ID] = true
 		if m.resolvers[n.ID] == nil {
 			id := n.ID
-			r, err := startResolver(n.Gateway, func(name string) []netip.Addr { return m.lookup(id, name) }, m.upstreams())
+			r, err := startResolver(n.Gateway, func(src netip.Addr, name string) []netip.Addr { return m.lookup(id, src, name) }, m.upstreams())
 			if err != nil {
 				return fmt.Errorf("DNS for network %s: %w", n.Name, err)
 			}
@@ -304,10 +307,28 @@ func (m *Manager) upstreams() []string {
 	return hostResolvers()
 }
 
-// lookup answers a name on one network.
-func (m *Manager) lookup(networkID, name string) []netip.Addr {
+// lookup answers a name on one network for the endpoint at src: its own
+// link aliases first, as Docker's resolver does, then every endpoint's
+// names.
+func (m *Manager) lookup(networkID string, src netip.Addr, name string) []netip.Addr {
+	eps := m.Endpoints("", networkID)
+	for _, ep := range eps {
+		if ep.IP == src {
+			for alias, target := range ep.Links {
+				if strings.EqualFold(alias, name) {
+					name = target
+					break
+				}
+			}
+			break
+		}
+	}
 	var out []netip.Addr
-	for _, ep := range m.Endpoints("", networkID) {
+	for _, ep := range eps {
+		if strings.EqualFold(ep.ContainerID, name) {
+			out = append(out, ep.IP)
+			continue
+		}
 		for _, n := range ep.Names() {
 			if strings.EqualFold(n, name) {
 				out = append(out, ep.IP)

@@ -40,15 +40,18 @@ type PortMapping struct {
 
 // Endpoint joins one container to one network.
 type Endpoint struct {
-	ID            string        `json:"id"`
-	NetworkID     string        `json:"networkID"`
-	ContainerID   string        `json:"containerID"`
-	ContainerName string        `json:"containerName"`
-	IP            netip.Addr    `json:"ip"`
-	MAC           string        `json:"mac"`
-	Aliases       []string      `json:"aliases,omitempty"`
-	HostVeth      string        `json:"hostVeth,omitempty"`
-	Ports         []PortMapping `json:"ports,omitempty"`
+	ID            string     `json:"id"`
+	NetworkID     string     `json:"networkID"`
+	ContainerID   string     `json:"containerID"`
+	ContainerName string     `json:"containerName"`
+	IP            netip.Addr `json:"ip"`
+	MAC           string     `json:"mac"`
+	Aliases       []string   `json:"aliases,omitempty"`
+	// Links are --link's on a user network: names this endpoint alone
+	// resolves, alias to the linked container's name or ID.
+	Links    map[string]string `json:"links,omitempty"`
+	HostVeth string            `json:"hostVeth,omitempty"`
+	Ports    []PortMapping     `json:"ports,omitempty"`
 }
 
 // Names are the DNS names an endpoint answers to on a user network.
