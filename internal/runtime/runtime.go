@@ -69,7 +69,15 @@ type stdio struct{ in, out, err *os.File }
 // run invokes the runtime with args after the global flags and waits for
 // it. A failure becomes an *Error carrying the runtime's message.
 func (r Runtime) run(ctx context.Context, op string, fds stdio, args ...string) error {
-	logf, err := os.CreateTemp("", "berth-runtime-*.log")
+	// The runtime's JSON log is where its error message is. It lives in the
+	// runtime's state root (under berthd's exec root), not /tmp, so one
+	// left by a process killed mid-call goes away with that root.
+	if r.Root != "" {
+		if err := os.MkdirAll(r.Root, 0o700); err != nil {
+			return err
+		}
+	}
+	logf, err := os.CreateTemp(r.Root, ".log-*")
 	if err != nil {
 		return err
 	}
