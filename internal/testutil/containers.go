@@ -56,7 +56,51 @@ func killShims(execRoot string) {
 			continue
 		}
 		if strings.Contains(string(cmdline), filepath.Clean(execRoot)+"/") {
+			// The container's processes live on without their shim: kill
+			// them through the container's cgroup first.
+			killContainer(shimContainerID(args))
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
 	}
+}
+
+// shimContainerID reads the --id flag of a shim's command line.
+func shimContainerID(args []string) string {
+	for i, a := range args {
+		if a == "--id" && i+1 < len(args) {
+			return args[i+1]
+		}
+		if v, ok := strings.CutPrefix(a, "--id="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// killContainer kills every process in a container's cgroup and removes
+// the cgroup in every hierarchy.
+func killContainer(id string) {
+	if id == "" || strings.ContainsAny(id, "/.") {
+		return
+	}
+	for _, procs := range []string{
+		"/sys/fs/cgroup/pids/berth/" + id + "/cgroup.procs",
+		"/sys/fs/cgroup/berth/" + id + "/cgroup.procs",
+	} {
+		data, err := os.ReadFile(procs)
+		if err != nil {
+			continue
+		}
+		for _, f := range strings.Fields(string(data)) {
+			if pid, err := strconv.Atoi(f); err == nil {
+				syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	}
+	time.Sleep(100 * time.Millisecond) // let the kernel reap them
+	roots, _ := os.ReadDir("/sys/fs/cgroup")
+	for _, r := range roots {
+		os.Remove(filepath.Join("/sys/fs/cgroup", r.Name(), "berth", id))
+	}
+	os.Remove(filepath.Join("/sys/fs/cgroup", "berth", id))
 }
