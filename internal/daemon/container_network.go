@@ -38,41 +38,42 @@ func primaryNetwork(c *container.Container) string {
 
 // setupNetwork makes the container's network namespace and joins it to its
 // networks, returning the spec's NetNSPath.
-func (d *Daemon) setupNetwork(ctx context.Context, c *container.Container) (_ string, err error) {
+// setupNetwork makes the container's network namespace and returns its path
+// with the function that attaches the container's endpoints inside it (nil
+// when there is nothing to attach). The runtime needs the namespace to
+// create the container; the endpoints only have to be there before start,
+// so the caller runs attach while the runtime works.
+func (d *Daemon) setupNetwork(ctx context.Context, c *container.Container) (_ string, attach func(context.Context) error, err error) {
 	switch m := c.HostConfig.NetworkMode; {
 	case m.IsHost():
-		return "host", nil
+		return "host", nil, nil
 	case m.IsContainer():
 		other, err := d.containers.Get(m.ConnectedContainer())
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		if !other.State.IsRunning() {
-			return "", errdefs.ErrConflict.WithMessage(fmt.Sprintf("cannot join network namespace of a non running container: container %s is %s", other.ShortID(), other.State.Status))
+			return "", nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("cannot join network namespace of a non running container: container %s is %s", other.ShortID(), other.State.Status))
 		}
 		if p := d.netnsPath(other.ID); network.NetNSMounted(p) {
-			return p, nil
+			return p, nil, nil
 		}
-		return fmt.Sprintf("/proc/%d/ns/net", other.State.Pid), nil
+		return fmt.Sprintf("/proc/%d/ns/net", other.State.Pid), nil, nil
 	}
 	if _, err := d.linkedContainers(c); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	path := d.netnsPath(c.ID)
 	d.releaseNetwork(ctx, c) // what an earlier run left
 	if err := network.CreateNetNS(path); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	defer func() {
-		if err != nil {
-			d.releaseNetwork(ctx, c)
-		}
-	}()
 	wanted := d.networks.ContainerNetworks(c.ID)
 	primary := primaryNetwork(c)
 	ports, err := portMappings(c)
 	if err != nil {
-		return "", err
+		d.releaseNetwork(ctx, c)
+		return "", nil, err
 	}
 	order := []string{primary}
 	for ref := range wanted {
@@ -81,17 +82,20 @@ func (d *Daemon) setupNetwork(ctx context.Context, c *container.Container) (_ st
 		}
 	}
 	sort.Strings(order[1:])
-	for i, ref := range order {
-		ec := wanted[ref]
-		o := network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, IP: ec.IP, Aliases: ec.Aliases, Links: userLinks(ec.Links)}
-		if i == 0 {
-			o.Ports = ports
+	attach = func(ctx context.Context) error {
+		for i, ref := range order {
+			ec := wanted[ref]
+			o := network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, IP: ec.IP, Aliases: ec.Aliases, Links: userLinks(ec.Links)}
+			if i == 0 {
+				o.Ports = ports
+			}
+			if _, err := d.networks.Attach(ctx, ref, o, path); err != nil {
+				return err
+			}
 		}
-		if _, err := d.networks.Attach(ctx, ref, o, path); err != nil {
-			return "", err
-		}
+		return nil
 	}
-	return path, nil
+	return path, attach, nil
 }
 
 // releaseNetwork removes the container's endpoints and its namespace.

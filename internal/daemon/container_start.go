@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -83,7 +84,7 @@ func (d *Daemon) startLocked(ctx context.Context, c *container.Container, byPoli
 			mount.Unmount(rootfs)
 		}
 	}()
-	netns, err := d.setupNetwork(ctx, c)
+	netns, attachNet, err := d.setupNetwork(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -92,6 +93,22 @@ func (d *Daemon) startLocked(ctx context.Context, c *container.Container, byPoli
 			d.releaseNetwork(context.Background(), c)
 		}
 	}()
+	// Endpoints are attached while the runtime creates the container (the
+	// namespace exists already); they must be in place before start.
+	netErr := make(chan error, 1)
+	if attachNet != nil {
+		go func() { netErr <- attachNet(context.WithoutCancel(ctx)) }()
+	} else {
+		netErr <- nil
+	}
+	waitNet := sync.OnceValue(func() error { return <-netErr })
+	defer func() {
+		if err != nil {
+			waitNet() // before the network is released above
+		}
+	}()
+	// Written now so the bind mounts exist, and again once the container's
+	// address is known: the files are rewritten in place.
 	etc, err := d.writeEtcFiles(c)
 	if err != nil {
 		return err
@@ -149,6 +166,16 @@ func (d *Daemon) startLocked(ctx context.Context, c *container.Container, byPoli
 	// The shim outlives berthd by design, but while berthd lives it is
 	// berthd's child and must be reaped.
 	go cl.Process().Wait()
+	if err := waitNet(); err != nil {
+		cl.Kill(ctx, syscall.SIGKILL, true)
+		return err
+	}
+	if attachNet != nil {
+		if _, err := d.writeEtcFiles(c); err != nil {
+			cl.Kill(ctx, syscall.SIGKILL, true)
+			return err
+		}
+	}
 	d.shims.set(c.ID, cl)
 	d.attaches.connect(c.ID, cl)
 	if err := cl.Start(ctx); err != nil {
