@@ -171,6 +171,12 @@ func (m *Manager) Attach(ctx context.Context, ref string, o AttachOptions, netns
 // Detach removes a container's endpoint from a network: its interface,
 // its rules and its DNS names.
 func (m *Manager) Detach(ctx context.Context, networkID, containerID string) error {
+	return m.detach(ctx, networkID, containerID, true)
+}
+
+// detach removes an endpoint; leave says whether the driver must take its
+// interface down, which a namespace about to be removed does by itself.
+func (m *Manager) detach(ctx context.Context, networkID, containerID string, leave bool) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	n, err := m.Get(networkID)
@@ -181,8 +187,10 @@ func (m *Manager) Detach(ctx context.Context, networkID, containerID string) err
 	if len(eps) == 0 {
 		return errf(errdefs.ErrNotFound, "container %s is not connected to network %s", containerID, n.Name)
 	}
-	if err := m.drivers[n.Driver].Leave(ctx, n, eps[0]); err != nil {
-		return err
+	if leave {
+		if err := m.drivers[n.Driver].Leave(ctx, n, eps[0]); err != nil {
+			return err
+		}
 	}
 	if err := m.st.deleteEndpoint(n.ID, containerID); err != nil {
 		return err
@@ -340,10 +348,15 @@ func (m *Manager) lookup(networkID string, src netip.Addr, name string) []netip.
 }
 
 // Teardown removes every endpoint of a container; missing ones are fine.
+// The caller then removes the container's network namespace, which takes the
+// interfaces with it.
 func (m *Manager) Teardown(ctx context.Context, containerID string) error {
 	var first error
 	for _, ep := range m.Endpoints(containerID, "") {
-		if err := m.Detach(ctx, ep.NetworkID, containerID); err != nil && first == nil {
+		// The caller removes the container's namespace next, and that
+		// destroys its veth pairs; deleting each link first would cost a
+		// kernel synchronisation (20-30 ms here) on every container's exit.
+		if err := m.detach(ctx, ep.NetworkID, containerID, false); err != nil && first == nil {
 			first = err
 		}
 	}
