@@ -41,6 +41,10 @@ func (d *Daemon) ContainerCreate(ctx context.Context, name string, req *apiconta
 	if _, err := logOptions(&container.Container{HostConfig: hc}); err != nil {
 		return resp, err
 	}
+	if hc.LogConfig.Type == "" {
+		// Recorded as Docker does: clients (docker-py's run) read it back.
+		hc.LogConfig.Type = "json-file"
+	}
 	rec, _, err := d.images.Resolve(req.Config.Image)
 	if err != nil {
 		return resp, err

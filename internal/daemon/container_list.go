@@ -231,7 +231,7 @@ func (d *Daemon) summary(c *container.Container, now time.Time) apicontainer.Sum
 		s.HostConfig.Annotations = c.HostConfig.Annotations
 	}
 	s.Ports = d.portSummaries(c.ID)
-	s.NetworkSettings.Networks = d.endpointSettings(c.ID)
+	s.NetworkSettings.Networks = d.endpointSettings(c)
 	return s
 }
 

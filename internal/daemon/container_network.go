@@ -36,8 +36,6 @@ func primaryNetwork(c *container.Container) string {
 	}
 }
 
-// setupNetwork makes the container's network namespace and joins it to its
-// networks, returning the spec's NetNSPath.
 // setupNetwork makes the container's network namespace and returns its path
 // with the function that attaches the container's endpoints inside it (nil
 // when there is nothing to attach). The runtime needs the namespace to

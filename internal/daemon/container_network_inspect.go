@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"sort"
 
 	"github.com/berth/berth/internal/container"
@@ -12,8 +13,42 @@ import (
 	apinetwork "github.com/moby/moby/api/types/network"
 )
 
-// endpointSettings describes the container's endpoints per network name.
-func (d *Daemon) endpointSettings(id string) map[string]*apinetwork.EndpointSettings {
+// endpointSettings describes the container's endpoints per network name:
+// the live ones, and for a container that is not running the networks it
+// will join, as Docker shows them before start.
+func (d *Daemon) endpointSettings(c *container.Container) map[string]*apinetwork.EndpointSettings {
+	out := d.liveEndpointSettings(c.ID)
+	if d.networks == nil || c.State.IsRunning() {
+		return out
+	}
+	wanted := d.networks.ContainerNetworks(c.ID)
+	if p := primaryNetwork(c); p != "" {
+		if _, ok := wanted[p]; !ok {
+			wanted[p] = network.EndpointConfig{}
+		}
+	}
+	for ref, ec := range wanted {
+		n, err := d.networks.Get(ref)
+		if err != nil {
+			continue
+		}
+		if _, ok := out[n.Name]; ok {
+			continue
+		}
+		s := &apinetwork.EndpointSettings{NetworkID: n.ID, Aliases: append([]string{}, ec.Aliases...)}
+		if n.UserDefined() {
+			// Docker lists the short ID among the aliases on user-defined
+			// networks; docker-compose 1.29 checks for it to decide whether
+			// a created container is already connected.
+			s.Aliases = append(s.Aliases, c.ShortID())
+		}
+		out[n.Name] = s
+	}
+	return out
+}
+
+// liveEndpointSettings describes the endpoints that exist now.
+func (d *Daemon) liveEndpointSettings(id string) map[string]*apinetwork.EndpointSettings {
 	out := map[string]*apinetwork.EndpointSettings{}
 	if d.networks == nil {
 		return out
@@ -32,6 +67,9 @@ func (d *Daemon) endpointSettings(id string) map[string]*apinetwork.EndpointSett
 		}
 		if n.UserDefined() {
 			s.DNSNames = ep.Names()
+			if short := id[:12]; !slices.Contains(s.Aliases, short) {
+				s.Aliases = append(append([]string{}, s.Aliases...), short)
+			}
 			for alias, target := range ep.Links {
 				s.Links = append(s.Links, target+":"+alias)
 			}
@@ -44,7 +82,7 @@ func (d *Daemon) endpointSettings(id string) map[string]*apinetwork.EndpointSett
 
 // fillNetworkSettings adds endpoints and published ports to inspect.
 func (d *Daemon) fillNetworkSettings(c *container.Container, ns *apicontainer.NetworkSettings) {
-	ns.Networks = d.endpointSettings(c.ID)
+	ns.Networks = d.endpointSettings(c)
 	if c.State.IsRunning() {
 		if network.NetNSMounted(d.netnsPath(c.ID)) {
 			ns.SandboxKey = d.netnsPath(c.ID)

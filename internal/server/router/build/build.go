@@ -47,7 +47,7 @@ func (br *Router) build(ctx context.Context, w http.ResponseWriter, r *http.Requ
 		Tags:       q["t"],
 		Dockerfile: q.Get("dockerfile"),
 		NoCache:    router.BoolValue(r, "nocache"),
-		Pull:       q.Get("pull") != "" && q.Get("pull") != "0" && q.Get("pull") != "false",
+		Pull:       router.BoolValue(r, "pull"),
 		Target:     q.Get("target"),
 		Network:    q.Get("networkmode"),
 		Quiet:      router.BoolValue(r, "q"),
