@@ -1,7 +1,6 @@
 package container
 
 import (
-	"bufio"
 	"fmt"
 	"strings"
 
@@ -24,7 +23,7 @@ func NewPruneCommand(cli *command.Cli) *cobra.Command {
 		Short: "Remove all stopped containers",
 		Args:  command.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !force && !confirm(cli, pruneWarning) {
+			if !force && !command.Confirm(cli, pruneWarning) {
 				return command.ErrCancelled
 			}
 			api, err := cli.Client()
@@ -52,14 +51,4 @@ func NewPruneCommand(cli *command.Cli) *cobra.Command {
 	cmd.Flags().Var(&filter, "filter", `Provide filter values (e.g. "until=<timestamp>")`)
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "Do not prompt for confirmation")
 	return cmd
-}
-
-// confirm asks a yes/no question; only "y" or "Y" is a yes.
-func confirm(cli *command.Cli, message string) bool {
-	fmt.Fprint(cli.Out(), message+" [y/N] ")
-	sc := bufio.NewScanner(cli.In())
-	if !sc.Scan() {
-		return false
-	}
-	return strings.EqualFold(strings.TrimSpace(sc.Text()), "y")
 }

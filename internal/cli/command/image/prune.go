@@ -1,7 +1,6 @@
 package image
 
 import (
-	"bufio"
 	"fmt"
 	"strconv"
 	"strings"
@@ -49,7 +48,7 @@ func runPrune(cmd *cobra.Command, cli *command.Cli, opts pruneOptions) error {
 		if opts.all {
 			warning = warnAll
 		}
-		if !confirm(cli, warning) {
+		if !command.Confirm(cli, warning) {
 			return command.ErrCancelled
 		}
 	}
@@ -77,15 +76,4 @@ func runPrune(cmd *cobra.Command, cli *command.Cli, opts pruneOptions) error {
 	}
 	fmt.Fprintln(cli.Out(), "Total reclaimed space:", units.HumanSize(float64(reclaimed)))
 	return nil
-}
-
-// confirm asks a yes/no question on stdout and reads the answer from stdin;
-// only "y" or "Y" is a yes.
-func confirm(cli *command.Cli, message string) bool {
-	fmt.Fprint(cli.Out(), message+" [y/N] ")
-	sc := bufio.NewScanner(cli.In())
-	if !sc.Scan() {
-		return false
-	}
-	return strings.EqualFold(strings.TrimSpace(sc.Text()), "y")
 }

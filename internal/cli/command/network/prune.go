@@ -1,7 +1,6 @@
 package network
 
 import (
-	"bufio"
 	"fmt"
 	"strings"
 
@@ -34,12 +33,8 @@ func newPruneCommand(cli *command.Cli) *cobra.Command {
 }
 
 func runPrune(cmd *cobra.Command, cli *command.Cli, o pruneOptions) error {
-	if !o.force {
-		fmt.Fprint(cli.Out(), pruneWarning+" [y/N] ")
-		sc := bufio.NewScanner(cli.In())
-		if !sc.Scan() || !strings.EqualFold(strings.TrimSpace(sc.Text()), "y") {
-			return command.ErrCancelled
-		}
+	if !o.force && !command.Confirm(cli, pruneWarning) {
+		return command.ErrCancelled
 	}
 	api, err := cli.Client()
 	if err != nil {

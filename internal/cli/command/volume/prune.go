@@ -1,7 +1,6 @@
 package volume
 
 import (
-	"bufio"
 	"fmt"
 	"strings"
 
@@ -49,9 +48,7 @@ func runPrune(cmd *cobra.Command, cli *command.Cli, o pruneOptions) error {
 		if o.all {
 			warning = warnAll
 		}
-		fmt.Fprint(cli.Out(), warning+" [y/N] ")
-		sc := bufio.NewScanner(cli.In())
-		if !sc.Scan() || !strings.EqualFold(strings.TrimSpace(sc.Text()), "y") {
+		if !command.Confirm(cli, warning) {
 			return command.ErrCancelled
 		}
 	}
