@@ -32,6 +32,8 @@ cleanup() {
 	# Unmount whatever berthd left under the work dir, deepest first.
 	awk -v w="$work" '$5 == w || index($5, w "/") == 1 { print length($5) " " $5 }' /proc/self/mountinfo |
 		sort -rn | cut -d' ' -f2- | while read -r m; do umount -l "$m" || true; done
+	# The daemon's bridge and nftables table outlive it, by design.
+	go run ./hack/netpurge "$work/data" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
