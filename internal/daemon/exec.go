@@ -111,6 +111,16 @@ func (d *Daemon) ExecStart(ctx context.Context, execID string, opts routercontai
 		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("container %s is not running", c.ID))
 	}
 	tty := e.cfg.Tty || opts.Tty
+	// Take the client's connection over before the process starts, as
+	// Docker does: output that arrives with the 101 in one read is lost by
+	// clients that switch to the raw socket afterwards (docker-py).
+	var stdin io.ReadCloser
+	var stdout, stderr io.Writer
+	if !opts.Detach {
+		if stdin, stdout, stderr, err = opts.GetStreams(!tty); err != nil {
+			return err
+		}
+	}
 	conn, pid, err := cl.Exec(ctx, shim.ExecRequest{ID: e.id, Process: e.process, TTY: tty, Stdin: e.cfg.AttachStdin && !opts.Detach, Detach: opts.Detach})
 	if err != nil {
 		return err
@@ -128,10 +138,6 @@ func (d *Daemon) ExecStart(ctx context.Context, execID string, opts routercontai
 	defer conn.Close()
 	if opts.ConsoleSize != nil {
 		cl.Resize(ctx, e.id, int(opts.ConsoleSize[1]), int(opts.ConsoleSize[0]))
-	}
-	stdin, stdout, stderr, err := opts.GetStreams(!tty)
-	if err != nil {
-		return err
 	}
 	if !e.cfg.AttachStdin {
 		stdin = nil
