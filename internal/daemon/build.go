@@ -108,7 +108,7 @@ func (b buildBackend) Commit(ctx context.Context, req builder.CommitRequest) (bu
 		}
 	}
 	img.History = append(img.History, h)
-	id, err := d.storeChild(ctx, &img, parent.ID, nil)
+	id, err := d.storeImage(ctx, &img, digest.Digest(parent.ID), nil)
 	if err != nil {
 		return builder.Image{}, err
 	}

@@ -1,9 +1,7 @@
 package daemon
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -93,7 +91,7 @@ func (d *Daemon) ContainerCommit(ctx context.Context, name string, opts routerco
 		Created: &now, CreatedBy: strings.Join(c.Config.Cmd, " "),
 		Author: opts.Author, Comment: opts.Comment, EmptyLayer: empty,
 	})
-	id, err := d.storeChild(ctx, &img, parent.ID, refsOf(ref))
+	id, err := d.storeImage(ctx, &img, parent.ID, refsOf(ref))
 	if err != nil {
 		return "", err
 	}
@@ -104,33 +102,6 @@ func (d *Daemon) ContainerCommit(ctx context.Context, name string, opts routerco
 	}
 	d.logContainerEvent(c, events.ActionCommit, map[string]string{"comment": opts.Comment, "imageID": id.String(), "imageRef": imageRef})
 	return id.String(), nil
-}
-
-// storeChild stores a committed image's config and commits its record
-// with the image it was made from as Parent. The caller holds gcMu for
-// reading and has unpacked the layers.
-func (d *Daemon) storeChild(ctx context.Context, img *dockerspec.DockerOCIImage, parent digest.Digest, refs []reference.Named) (digest.Digest, error) {
-	data, err := json.Marshal(img)
-	if err != nil {
-		return "", err
-	}
-	id, _, err := d.content.Ingest(ctx, bytes.NewReader(data))
-	if err != nil {
-		return "", err
-	}
-	var size int64
-	for _, chain := range image.ChainIDs(img.RootFS.DiffIDs) {
-		info, err := d.snapshots.Stat(chain)
-		if err != nil {
-			return "", err
-		}
-		size += info.Size
-	}
-	rec := image.Record{ID: id, DiffIDs: img.RootFS.DiffIDs, Size: size, Created: img.Created.UTC(), Parent: parent}
-	if _, err := d.images.Put(rec, refs); err != nil {
-		return "", err
-	}
-	return id, nil
 }
 
 // commitConfig is the committed image's config: what the container runs

@@ -54,7 +54,7 @@ func (d *Daemon) ImportImage(ctx context.Context, src io.Reader, opts imageroute
 		},
 		Config: cfg,
 	}
-	id, err := d.storeImage(ctx, &img, refsOf(ref))
+	id, err := d.storeImage(ctx, &img, "", refsOf(ref))
 	if err != nil {
 		return "", err
 	}
@@ -63,8 +63,9 @@ func (d *Daemon) ImportImage(ctx context.Context, src io.Reader, opts imageroute
 }
 
 // storeImage writes the config blob and commits the image record with its
-// names. The caller holds gcMu for reading and has unpacked every layer.
-func (d *Daemon) storeImage(ctx context.Context, img *dockerspec.DockerOCIImage, refs []reference.Named) (digest.Digest, error) {
+// parent (empty for a base image) and names. The caller holds gcMu for
+// reading and has unpacked every layer.
+func (d *Daemon) storeImage(ctx context.Context, img *dockerspec.DockerOCIImage, parent digest.Digest, refs []reference.Named) (digest.Digest, error) {
 	data, err := json.Marshal(img)
 	if err != nil {
 		return "", err
@@ -73,7 +74,12 @@ func (d *Daemon) storeImage(ctx context.Context, img *dockerspec.DockerOCIImage,
 	if err != nil {
 		return "", err
 	}
-	if _, err := d.recordImage(id, img, refs); err != nil {
+	rec, err := d.imageRecord(id, img)
+	if err != nil {
+		return "", err
+	}
+	rec.Parent = parent
+	if _, err := d.images.Put(rec, refs); err != nil {
 		return "", err
 	}
 	return id, nil
@@ -82,19 +88,28 @@ func (d *Daemon) storeImage(ctx context.Context, img *dockerspec.DockerOCIImage,
 // recordImage commits the record of an image whose config and layers are
 // stored, and returns the names it took from other images.
 func (d *Daemon) recordImage(id digest.Digest, img *dockerspec.DockerOCIImage, refs []reference.Named) ([]image.Moved, error) {
-	var size int64
+	rec, err := d.imageRecord(id, img)
+	if err != nil {
+		return nil, err
+	}
+	return d.images.Put(rec, refs)
+}
+
+// imageRecord builds the record of an image whose layers are unpacked: its
+// size is the sum of its layer trees'.
+func (d *Daemon) imageRecord(id digest.Digest, img *dockerspec.DockerOCIImage) (image.Record, error) {
+	rec := image.Record{ID: id, DiffIDs: img.RootFS.DiffIDs}
 	for _, c := range image.ChainIDs(img.RootFS.DiffIDs) {
 		info, err := d.snapshots.Stat(c)
 		if err != nil {
-			return nil, err
+			return image.Record{}, err
 		}
-		size += info.Size
+		rec.Size += info.Size
 	}
-	rec := image.Record{ID: id, DiffIDs: img.RootFS.DiffIDs, Size: size}
 	if img.Created != nil {
 		rec.Created = img.Created.UTC()
 	}
-	return d.images.Put(rec, refs)
+	return rec, nil
 }
 
 // importReference builds the name given to an imported (or committed) image

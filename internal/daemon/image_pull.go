@@ -89,18 +89,11 @@ func (t pullTarget) Unpack(ctx context.Context, parent, diffID digest.Digest, op
 // that manifest needs (merged with those kept already). The caller holds
 // gcMu for reading.
 func (d *Daemon) recordRegistryImage(id digest.Digest, img *dockerspec.DockerOCIImage, manifest digest.Digest, blobs []digest.Digest, refs []reference.Named) error {
-	var size int64
-	for _, c := range image.ChainIDs(img.RootFS.DiffIDs) {
-		info, err := d.snapshots.Stat(c)
-		if err != nil {
-			return err
-		}
-		size += info.Size
+	rec, err := d.imageRecord(id, img)
+	if err != nil {
+		return err
 	}
-	rec := image.Record{ID: id, DiffIDs: img.RootFS.DiffIDs, Size: size, Manifest: manifest}
-	if img.Created != nil {
-		rec.Created = img.Created.UTC()
-	}
+	rec.Manifest = manifest
 	if old, err := d.images.Get(id); err == nil {
 		rec.Parent = old.Parent
 		rec.Blobs = old.Blobs
@@ -110,6 +103,6 @@ func (d *Daemon) recordRegistryImage(id digest.Digest, img *dockerspec.DockerOCI
 			rec.Blobs = append(rec.Blobs, b)
 		}
 	}
-	_, err := d.images.Put(rec, refs)
+	_, err = d.images.Put(rec, refs)
 	return err
 }
