@@ -7,7 +7,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -168,23 +167,10 @@ func withLegacyFields(ev events.Message) any {
 	return out
 }
 
-// parseTime reads since/until: Unix seconds with an optional fraction
-// ("1700000000.123456789", as the docker CLI sends), or RFC 3339.
+// parseTime reads since/until as the API gives them; absent means unbounded.
 func parseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
-	}
-	sec, frac, _ := strings.Cut(s, ".")
-	n, err := strconv.ParseInt(sec, 10, 64)
-	if err != nil || len(frac) > 9 || strings.Trim(frac, "0123456789") != "" {
-		return time.Time{}, fmt.Errorf("invalid timestamp %q: %w", s, errdefs.ErrInvalidArgument)
-	}
-	var nsec int64
-	if frac != "" {
-		nsec, _ = strconv.ParseInt(frac+strings.Repeat("0", 9-len(frac)), 10, 64)
-	}
-	return time.Unix(n, nsec), nil
+	return filters.ParseTimestamp(s, time.Now())
 }
