@@ -41,7 +41,7 @@ var allowed = map[string][]string{
 	"internal/imagearchive":          {},
 	"internal/layer":                 {},
 	"internal/snapshot":              {},
-	"internal/builder":               {},
+	"internal/builder":               {"internal/image"},
 	"internal/sysinfo":               {},
 	"internal/archtest":              {},
 	"internal/testutil":              {"*"},

@@ -3,9 +3,9 @@ package builder
 import (
 	"encoding/json"
 	"fmt"
-	"path"
 	"strings"
 
+	"github.com/berth/berth/internal/image"
 	"github.com/containerd/errdefs"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
@@ -43,17 +43,6 @@ func (s *stage) dispatch(c instructions.Command, count bool) error {
 		return s.copy(copySpec{text: text, add: true, chown: c.Chown, chmod: c.Chmod, srcs: c.SourcesAndDest})
 	case *instructions.ArgCommand:
 		return s.arg(c, text)
-	case *instructions.EnvCommand:
-		for _, kv := range c.Env {
-			cfg.Env = setEnv(cfg.Env, kv.Key, kv.Value)
-		}
-	case *instructions.LabelCommand:
-		if cfg.Labels == nil {
-			cfg.Labels = map[string]string{}
-		}
-		for _, kv := range c.Labels {
-			cfg.Labels[kv.Key] = kv.Value
-		}
 	case *instructions.MaintainerCommand:
 		return s.commitAuthor(cfg, c.Maintainer, text)
 	case *instructions.CmdCommand:
@@ -65,46 +54,18 @@ func (s *stage) dispatch(c instructions.Command, count bool) error {
 		if !s.cmdSet {
 			cfg.Cmd = nil
 		}
-	case *instructions.ExposeCommand:
-		if cfg.ExposedPorts == nil {
-			cfg.ExposedPorts = map[string]struct{}{}
-		}
-		for _, p := range c.Ports {
-			for _, one := range strings.Fields(p) {
-				if !strings.Contains(one, "/") {
-					one += "/tcp"
-				}
-				cfg.ExposedPorts[one] = struct{}{}
-			}
-		}
-	case *instructions.WorkdirCommand:
-		dir := c.Path
-		if !path.IsAbs(dir) {
-			dir = path.Join("/", cfg.WorkingDir, dir)
-		}
-		cfg.WorkingDir = path.Clean(dir)
-	case *instructions.UserCommand:
-		cfg.User = c.User
-	case *instructions.VolumeCommand:
-		if cfg.Volumes == nil {
-			cfg.Volumes = map[string]struct{}{}
-		}
-		for _, v := range c.Volumes {
-			if v = strings.TrimSpace(v); v == "" {
-				return errdefs.ErrInvalidArgument.WithMessage("VOLUME specified can not be an empty string")
-			}
-			cfg.Volumes[v] = struct{}{}
-		}
-	case *instructions.StopSignalCommand:
-		cfg.StopSignal = c.Signal
 	case *instructions.HealthCheckCommand:
 		cfg.Healthcheck = c.Health
 	case *instructions.ShellCommand:
 		cfg.Shell = c.Shell
-	case *instructions.OnbuildCommand:
-		cfg.OnBuild = append(cfg.OnBuild, c.Expression)
 	default:
-		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("unsupported instruction: %s", text))
+		ok, err := image.ApplyConfigInstruction(&cfg, c)
+		if err != nil {
+			return errdefs.ErrInvalidArgument.WithMessage(err.Error())
+		}
+		if !ok {
+			return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("unsupported instruction: %s", text))
+		}
 	}
 	return s.commitConfig(cfg, text, true)
 }
@@ -181,16 +142,6 @@ func heredocScript(line string, files []instructions.ShellInlineFile) string {
 		sb.WriteString(f.Name + "\n")
 	}
 	return sb.String()
-}
-
-func setEnv(env []string, key, value string) []string {
-	out := make([]string, 0, len(env)+1)
-	for _, kv := range env {
-		if k, _, _ := strings.Cut(kv, "="); k != key {
-			out = append(out, kv)
-		}
-	}
-	return append(out, key+"="+value)
 }
 
 // runEnv is a RUN's environment: the image's, plus the ARGs in scope that

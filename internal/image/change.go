@@ -1,6 +1,7 @@
 package image
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -60,6 +61,27 @@ func apply(cfg *dockerspec.DockerOCIImageConfig, inst any, name string) error {
 		cfg.Cmd = shellForm(cfg, c.ShellDependantCmdLine)
 	case *instructions.EntrypointCommand:
 		cfg.Entrypoint = shellForm(cfg, c.ShellDependantCmdLine)
+	case *instructions.HealthCheckCommand:
+		cfg.Healthcheck = c.Health
+	default:
+		ok, err := ApplyConfigInstruction(cfg, inst)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("%s is not a valid change command", name)
+		}
+	}
+	return nil
+}
+
+// ApplyConfigInstruction applies a Dockerfile instruction that only changes
+// an image's configuration (ENV, LABEL, EXPOSE, USER, VOLUME, WORKDIR,
+// STOPSIGNAL, ONBUILD) to cfg, with the builder's semantics; the builder
+// and `import/commit --change` share it. It reports false for any other
+// instruction, which the caller handles or refuses.
+func ApplyConfigInstruction(cfg *dockerspec.DockerOCIImageConfig, inst any) (bool, error) {
+	switch c := inst.(type) {
 	case *instructions.EnvCommand:
 		for _, kv := range c.Env {
 			cfg.Env = setEnv(cfg.Env, kv.Key, kv.Value)
@@ -76,10 +98,12 @@ func apply(cfg *dockerspec.DockerOCIImageConfig, inst any, name string) error {
 			cfg.ExposedPorts = map[string]struct{}{}
 		}
 		for _, p := range c.Ports {
-			if !strings.Contains(p, "/") {
-				p += "/tcp"
+			for _, one := range strings.Fields(p) {
+				if !strings.Contains(one, "/") {
+					one += "/tcp"
+				}
+				cfg.ExposedPorts[one] = struct{}{}
 			}
-			cfg.ExposedPorts[p] = struct{}{}
 		}
 	case *instructions.UserCommand:
 		cfg.User = c.User
@@ -88,6 +112,9 @@ func apply(cfg *dockerspec.DockerOCIImageConfig, inst any, name string) error {
 			cfg.Volumes = map[string]struct{}{}
 		}
 		for _, v := range c.Volumes {
+			if v = strings.TrimSpace(v); v == "" {
+				return true, errors.New("VOLUME specified can not be an empty string")
+			}
 			cfg.Volumes[v] = struct{}{}
 		}
 	case *instructions.WorkdirCommand:
@@ -100,9 +127,9 @@ func apply(cfg *dockerspec.DockerOCIImageConfig, inst any, name string) error {
 	case *instructions.OnbuildCommand:
 		cfg.OnBuild = append(cfg.OnBuild, c.Expression)
 	default:
-		return fmt.Errorf("%s is not a valid change command", name)
+		return false, nil
 	}
-	return nil
+	return true, nil
 }
 
 // shellForm turns the shell form of CMD/ENTRYPOINT into the image's shell
