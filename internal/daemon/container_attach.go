@@ -63,7 +63,7 @@ func (d *Daemon) ContainerAttach(ctx context.Context, name string, opts routerco
 	}
 	defer conn.Close()
 	d.logContainerEvent(c, events.ActionAttach, nil)
-	detached := d.pumpStreams(conn, stdin, keys, !c.Config.Tty, stdout, stderr)
+	detached, _ := d.pumpStreams(conn, stdin, keys, !c.Config.Tty, stdout, stderr)
 	if detached {
 		d.logContainerEvent(c, events.ActionDetach, nil)
 	}
@@ -99,12 +99,18 @@ func (d *Daemon) attachShim(ctx context.Context, id string, pa *pendingAttach, o
 }
 
 // pumpStreams copies stdin to the process and its output to the client
-// until the output ends. It reports whether the client detached.
-func (d *Daemon) pumpStreams(conn io.ReadWriteCloser, stdin io.Reader, keys []byte, framed bool, stdout, stderr io.Writer) bool {
+// until the output ends. With keys, typing them detaches the client. It
+// reports whether the client detached and the exit code an exec stream
+// ends with (-1 for attach).
+func (d *Daemon) pumpStreams(conn io.ReadWriteCloser, stdin io.Reader, keys []byte, framed bool, stdout, stderr io.Writer) (detached bool, code int) {
 	detach := make(chan struct{})
 	if stdin != nil {
+		src := stdin
+		if keys != nil {
+			src = &detachReader{r: stdin, keys: keys}
+		}
 		go func() {
-			_, err := io.Copy(conn, &detachReader{r: stdin, keys: keys})
+			_, err := io.Copy(conn, src)
 			if errors.Is(err, errDetached) {
 				close(detach)
 				conn.Close()
@@ -115,12 +121,12 @@ func (d *Daemon) pumpStreams(conn io.ReadWriteCloser, stdin io.Reader, keys []by
 			}
 		}()
 	}
-	copyOutput(conn, framed, stdout, stderr)
+	code = copyOutput(conn, framed, stdout, stderr)
 	select {
 	case <-detach:
-		return true
+		return true, code
 	default:
-		return false
+		return false, code
 	}
 }
 

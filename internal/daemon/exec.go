@@ -148,38 +148,14 @@ func (d *Daemon) ExecStart(ctx context.Context, execID string, opts routercontai
 	if !e.cfg.AttachStderr {
 		stderr = nil
 	}
-	code := d.pumpExec(conn, stdin, stdout, stderr)
+	// Exec streams are framed even with a TTY: the last frame is the exit code.
+	_, code := d.pumpStreams(conn, stdin, nil, true, stdout, stderr)
 	e.mu.Lock()
 	e.running = false
 	e.exitCode = &code
 	e.mu.Unlock()
 	d.logContainerEvent(c, events.ActionExecDie, map[string]string{"execID": e.id, "exitCode": fmt.Sprint(code)})
 	return nil
-}
-
-// pumpExec streams an exec and returns its exit code from the shim's last
-// frame (exec streams are always framed, TTY or not).
-func (d *Daemon) pumpExec(conn io.ReadWriteCloser, stdin io.Reader, stdout, stderr io.Writer) int {
-	if stdin != nil {
-		go func() {
-			buf := make([]byte, 32*1024)
-			for {
-				n, err := stdin.Read(buf)
-				if n > 0 {
-					if _, werr := conn.Write(buf[:n]); werr != nil {
-						return
-					}
-				}
-				if err != nil {
-					if cw, ok := conn.(interface{ CloseWrite() error }); ok {
-						cw.CloseWrite()
-					}
-					return
-				}
-			}
-		}()
-	}
-	return copyOutput(conn, true, stdout, stderr)
 }
 
 // ExecResize sets the size of an exec's terminal.
