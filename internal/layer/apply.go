@@ -121,14 +121,11 @@ func (x *extractor) entry(hdr *tar.Header, data io.Reader) error {
 	case tar.TypeLink:
 		// The inode already carries the metadata of the entry that made it.
 		return x.hardlink(parent, rel, base, hdr.Linkname)
-	case tar.TypeChar:
-		err = unix.Mknodat(pfd, base, unix.S_IFCHR, devNumber(hdr))
-	case tar.TypeBlock:
-		err = unix.Mknodat(pfd, base, unix.S_IFBLK, devNumber(hdr))
-	case tar.TypeFifo:
-		err = unix.Mknodat(pfd, base, unix.S_IFIFO, 0)
 	default:
-		return invalidf("entry %q: unsupported tar entry type %q", hdr.Name, hdr.Typeflag)
+		var special bool
+		if special, err = mknod(pfd, base, hdr); !special {
+			return invalidf("entry %q: unsupported tar entry type %q", hdr.Name, hdr.Typeflag)
+		}
 	}
 	if err != nil {
 		return pathErr(rel, "creating", err)

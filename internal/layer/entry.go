@@ -147,3 +147,17 @@ func setXattrs(parent *os.File, base string, hdr *tar.Header) error {
 func isGone(err error) bool {
 	return errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENOTDIR)
 }
+
+// mknod creates the device or fifo that hdr describes; special is false
+// for any other entry type.
+func mknod(pfd int, base string, hdr *tar.Header) (special bool, err error) {
+	switch hdr.Typeflag {
+	case tar.TypeChar:
+		return true, unix.Mknodat(pfd, base, unix.S_IFCHR, devNumber(hdr))
+	case tar.TypeBlock:
+		return true, unix.Mknodat(pfd, base, unix.S_IFBLK, devNumber(hdr))
+	case tar.TypeFifo:
+		return true, unix.Mknodat(pfd, base, unix.S_IFIFO, 0)
+	}
+	return false, nil
+}

@@ -161,14 +161,11 @@ func (x *extractor) copyEntry(prefix string, hdr *tar.Header, data io.Reader, op
 			return invalidf("entry %q: hardlink target %q is outside the copy", rel, hdr.Linkname)
 		}
 		return x.hardlink(parent, full, base, path.Join(prefix, target))
-	case tar.TypeChar:
-		err = unix.Mknodat(pfd, base, unix.S_IFCHR, devNumber(hdr))
-	case tar.TypeBlock:
-		err = unix.Mknodat(pfd, base, unix.S_IFBLK, devNumber(hdr))
-	case tar.TypeFifo:
-		err = unix.Mknodat(pfd, base, unix.S_IFIFO, 0)
 	default:
-		return invalidf("entry %q: unsupported tar entry type %q", hdr.Name, hdr.Typeflag)
+		var special bool
+		if special, err = mknod(pfd, base, hdr); !special {
+			return invalidf("entry %q: unsupported tar entry type %q", hdr.Name, hdr.Typeflag)
+		}
 	}
 	if err != nil {
 		return pathErr(rel, "creating", err)
