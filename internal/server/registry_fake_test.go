@@ -8,13 +8,14 @@ import (
 	"github.com/moby/moby/api/types/jsonstream"
 )
 
-// The image backend grew pull and push with the registry work; the fake
-// engine has no registry.
+// The fake backend behind the CLI checks has no registry: its pull and push
+// fail as an unreachable registry does, which checks that the docker CLI
+// shows the engine's words.
 
 func (cliBackend) PullImage(context.Context, imagerouter.PullOptions, func(jsonstream.Message)) error {
-	return errdefs.ErrNotImplemented.WithMessage("pulling images is not supported yet: registries are not implemented")
+	return errdefs.ErrUnavailable.WithMessage("fake engine: registry for busybox:latest is unreachable")
 }
 
 func (cliBackend) PushImage(context.Context, imagerouter.PushOptions, func(jsonstream.Message)) error {
-	return errdefs.ErrNotImplemented.WithMessage("pulling images is not supported yet: registries are not implemented")
+	return errdefs.ErrUnavailable.WithMessage("fake engine: registry is unreachable")
 }
