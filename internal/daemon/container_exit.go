@@ -130,7 +130,7 @@ func (d *Daemon) restartByPolicy(id string) {
 	}
 	if err := d.startLocked(context.Background(), c, true); err != nil {
 		slog.Warn("restart policy could not start the container", "container", id, "error", err)
-		d.containers.Update(id, func(c *container.Container) error {
+		d.updateOrLog(id, func(c *container.Container) error {
 			c.State.SetExited(c.State.ExitCode, false, time.Now().UTC(), err.Error())
 			return nil
 		})
@@ -189,4 +189,13 @@ func (d *Daemon) logContainerEvent(c *container.Container, action events.Action,
 		attrs[k] = v
 	}
 	d.events.Log(events.ContainerEventType, action, events.Actor{ID: c.ID, Attributes: attrs})
+}
+
+// updateOrLog records a state change on a path that is already handling a
+// failure (the caller returns that failure); a store error on top of it
+// can only be logged.
+func (d *Daemon) updateOrLog(id string, fn func(*container.Container) error) {
+	if _, err := d.containers.Update(id, fn); err != nil {
+		slog.Error("recording container state", "container", id, "error", err)
+	}
 }

@@ -29,10 +29,13 @@ func (d *Daemon) ContainerRemove(ctx context.Context, name string, opts routerco
 			}
 			return errdefs.ErrConflict.WithMessage(fmt.Sprintf("cannot remove container \"/%s\": container is running: stop the container before removing or force remove", c.Name))
 		}
-		d.containers.Update(c.ID, func(c *container.Container) error {
+		// Recorded first, so the restart policy does not bring it back.
+		if _, err := d.containers.Update(c.ID, func(c *container.Container) error {
 			c.ManuallyStopped = true
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
 		zero := 0
 		if err := d.stop(ctx, c, routercontainer.StopOptions{Signal: "SIGKILL", Timeout: &zero}); err != nil && !errdefs.IsConflict(err) {
 			return err
@@ -51,7 +54,7 @@ func (d *Daemon) ContainerRemove(ctx context.Context, name string, opts routerco
 	}
 	mounts, _ := d.loadMounts(c.ID) // the cleanup below removes the file
 	if err := d.cleanupContainer(ctx, c); err != nil {
-		d.containers.Update(c.ID, func(c *container.Container) error { c.State.SetDead(); return nil })
+		d.updateOrLog(c.ID, func(c *container.Container) error { c.State.SetDead(); return nil })
 		return fmt.Errorf("unable to remove filesystem for %s: %w", c.ID, err)
 	}
 	if err := d.containers.Delete(c.ID); err != nil {

@@ -157,7 +157,7 @@ func (d *Daemon) startLocked(ctx context.Context, c *container.Container, byPoli
 	})
 	if err != nil {
 		code, classified := startError(err)
-		d.containers.Update(c.ID, func(c *container.Container) error {
+		d.updateOrLog(c.ID, func(c *container.Container) error {
 			c.State.SetStartFailed(code, classified.Error(), time.Now().UTC())
 			return nil
 		})

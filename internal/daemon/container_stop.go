@@ -72,7 +72,7 @@ func (d *Daemon) stop(ctx context.Context, c *container.Container, opts routerco
 	}
 	if c.State.Status == container.Restarting {
 		// Nothing runs; stopping the restart loop is enough.
-		d.containers.Update(c.ID, func(c *container.Container) error {
+		d.updateOrLog(c.ID, func(c *container.Container) error {
 			c.State.SetExited(c.State.ExitCode, false, time.Now().UTC(), "")
 			return nil
 		})
@@ -148,10 +148,12 @@ func (d *Daemon) ContainerKill(ctx context.Context, name, sigName string) error 
 		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("cannot kill container: %s: container %s is not running", name, c.ID))
 	}
 	if sig == syscall.SIGKILL {
-		d.containers.Update(c.ID, func(c *container.Container) error {
+		if _, err := d.containers.Update(c.ID, func(c *container.Container) error {
 			c.ManuallyStopped = true
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
 	}
 	return d.signal(c, sig)
 }

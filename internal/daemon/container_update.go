@@ -55,7 +55,7 @@ func (d *Daemon) ContainerUpdate(ctx context.Context, name string, cfg *apiconta
 	}
 	if c.State.Status == container.Running || c.State.Status == container.Paused {
 		if err := d.applyResources(ctx, c, res); err != nil {
-			d.containers.Update(c.ID, func(c *container.Container) error { c.HostConfig = before; return nil })
+			d.updateOrLog(c.ID, func(c *container.Container) error { c.HostConfig = before; return nil })
 			return resp, fmt.Errorf("Cannot update container %s: %w", c.ID, err)
 		}
 	}
