@@ -3,6 +3,7 @@ package container
 import (
 	"context"
 	"fmt"
+	"github.com/berth/berth/internal/cli/format"
 	"net"
 	"sort"
 	"strconv"
@@ -85,7 +86,7 @@ func runPort(ctx context.Context, cli *command.Cli, name, private string) error 
 	if len(out) == 0 {
 		return nil
 	}
-	sort.Slice(out, func(i, j int) bool { return naturalLess(out[i], out[j]) })
+	sort.Slice(out, func(i, j int) bool { return format.NaturalLess(out[i], out[j]) })
 	fmt.Fprintln(cli.Out(), strings.Join(out, "\n"))
 	return nil
 }
@@ -96,34 +97,4 @@ func hostPort(b network.PortBinding) string {
 		ip = b.HostIP.String()
 	}
 	return net.JoinHostPort(ip, b.HostPort)
-}
-
-// naturalLess orders strings with runs of digits compared as numbers, so
-// that port 8080 sorts after port 443.
-func naturalLess(a, b string) bool {
-	for a != "" && b != "" {
-		da, db := digits(a), digits(b)
-		if da > 0 && db > 0 {
-			na, _ := strconv.ParseUint(a[:da], 10, 64)
-			nb, _ := strconv.ParseUint(b[:db], 10, 64)
-			if na != nb {
-				return na < nb
-			}
-			a, b = a[da:], b[db:]
-			continue
-		}
-		if a[0] != b[0] {
-			return a[0] < b[0]
-		}
-		a, b = a[1:], b[1:]
-	}
-	return len(a) < len(b)
-}
-
-func digits(s string) int {
-	n := 0
-	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
-		n++
-	}
-	return n
 }

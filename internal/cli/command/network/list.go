@@ -79,7 +79,7 @@ func runList(cmd *cobra.Command, cli *command.Cli, o listOptions) error {
 		return err
 	}
 	nets := res.Items
-	sort.SliceStable(nets, func(i, j int) bool { return naturalLess(nets[i].Name, nets[j].Name) })
+	sort.SliceStable(nets, func(i, j int) bool { return format.NaturalLess(nets[i].Name, nets[j].Name) })
 	rows := make([]any, len(nets))
 	for i := range nets {
 		rows[i] = &networkContext{n: nets[i], trunc: !o.noTrunc}
@@ -137,35 +137,3 @@ func (r *networkContext) Label(name string) string { return r.n.Labels[name] }
 
 // CreatedAt is the creation time in Go's default layout, as docker shows it.
 func (r *networkContext) CreatedAt() string { return r.n.Created.String() }
-
-// naturalLess orders names with runs of digits compared as numbers, so
-// that net10 sorts after net9.
-func naturalLess(a, b string) bool {
-	for a != "" && b != "" {
-		da, db := digits(a), digits(b)
-		if da > 0 && db > 0 {
-			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
-			if len(na) != len(nb) {
-				return len(na) < len(nb)
-			}
-			if na != nb {
-				return na < nb
-			}
-			a, b = a[da:], b[db:]
-			continue
-		}
-		if a[0] != b[0] {
-			return a[0] < b[0]
-		}
-		a, b = a[1:], b[1:]
-	}
-	return len(a) < len(b)
-}
-
-func digits(s string) int {
-	n := 0
-	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
-		n++
-	}
-	return n
-}
