@@ -3,13 +3,13 @@ package container
 import (
 	"context"
 	"fmt"
-	"github.com/berth/berth/internal/cli/format"
 	"net"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/berth/berth/internal/cli/command"
+	"github.com/berth/berth/internal/cli/format"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 	"github.com/spf13/cobra"
