@@ -2,7 +2,9 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -88,6 +90,10 @@ func (f *fakeEngine) sameRequest(path string, args ...string) {
 	if err := json.Unmarshal(want, &w); err != nil {
 		f.t.Fatalf("docker %v sent %q: %v", args, want, err)
 	}
+	// docker builds the IPAM config list from a map, so its order varies
+	// from run to run; the engine treats it as a set.
+	sortIPAMConfig(g)
+	sortIPAMConfig(w)
 	if !reflect.DeepEqual(g, w) {
 		f.t.Errorf("%v: request bodies differ:\nberth  %s\ndocker %s", args, got, want)
 	}
@@ -177,4 +183,16 @@ func TestNetworkRemoveConnectPrune(t *testing.T) {
 	if q := f.last("/networks/prune").query; !strings.Contains(q, "label") {
 		t.Errorf("prune filters %q", q)
 	}
+}
+
+// sortIPAMConfig orders a decoded create body's IPAM.Config by subnet.
+func sortIPAMConfig(body any) {
+	m, _ := body.(map[string]any)
+	ipam, _ := m["IPAM"].(map[string]any)
+	cfg, _ := ipam["Config"].([]any)
+	sort.Slice(cfg, func(i, j int) bool {
+		a, _ := cfg[i].(map[string]any)
+		b, _ := cfg[j].(map[string]any)
+		return fmt.Sprint(a["Subnet"]) < fmt.Sprint(b["Subnet"])
+	})
 }
