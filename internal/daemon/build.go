@@ -8,10 +8,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/builder"
 	"github.com/berth/berth/internal/image"
-	buildrouter "github.com/berth/berth/internal/server/router/build"
-	imagerouter "github.com/berth/berth/internal/server/router/image"
 	"github.com/distribution/reference"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	"github.com/moby/moby/api/types/events"
@@ -27,7 +27,7 @@ type buildBackend struct{ d *Daemon }
 func (d *Daemon) buildDir() string { return filepath.Join(d.cfg.DataRoot, "builder") }
 
 // Build runs a Dockerfile build (POST /build).
-func (d *Daemon) Build(ctx context.Context, opts buildrouter.Options) (string, error) {
+func (d *Daemon) Build(ctx context.Context, opts backend.BuildOptions) (string, error) {
 	if err := checkPlatform(opts.Platform); err != nil {
 		return "", err
 	}
@@ -63,7 +63,7 @@ func (b buildBackend) Pull(ctx context.Context, name string, out io.Writer) (bui
 	if err != nil {
 		return builder.Image{}, err
 	}
-	err = b.d.PullImage(ctx, imagerouter.PullOptions{Ref: ref.String()}, func(m jsonstream.Message) {
+	err = b.d.PullImage(ctx, backend.PullOptions{Ref: ref.String()}, func(m jsonstream.Message) {
 		if m.Status != "" && m.ID == "" {
 			fmt.Fprintln(out, m.Status)
 		}

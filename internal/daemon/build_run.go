@@ -4,8 +4,9 @@ import (
 	"context"
 	"io"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/builder"
-	routercontainer "github.com/berth/berth/internal/server/router/container"
 	apicontainer "github.com/moby/moby/api/types/container"
 )
 
@@ -25,7 +26,7 @@ func (b buildBackend) Run(ctx context.Context, req builder.RunRequest) (io.ReadC
 	}
 	id := created.ID
 	remove := func() {
-		_ = d.ContainerRemove(context.WithoutCancel(ctx), id, routercontainer.RemoveOptions{Force: true})
+		_ = d.ContainerRemove(context.WithoutCancel(ctx), id, backend.RemoveOptions{Force: true})
 	}
 	if req.Started != nil {
 		req.Started(id)
@@ -39,7 +40,7 @@ func (b buildBackend) Run(ctx context.Context, req builder.RunRequest) (io.ReadC
 		remove()
 		return nil, err
 	}
-	logs, _, err := d.ContainerLogs(ctx, id, routercontainer.LogsOptions{Stdout: true, Stderr: true, Follow: true, Tail: "all"})
+	logs, _, err := d.ContainerLogs(ctx, id, backend.LogsOptions{Stdout: true, Stderr: true, Follow: true, Tail: "all"})
 	if err == nil {
 		for m := range logs {
 			if req.Output != nil {

@@ -6,10 +6,11 @@ import (
 	"io"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/container/spec"
 	"github.com/berth/berth/internal/layer"
-	routercontainer "github.com/berth/berth/internal/server/router/container"
 	"github.com/containerd/errdefs"
 	apicontainer "github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
@@ -116,7 +117,7 @@ func (a *archiveStream) Close() error {
 // the tar, and the directory itself, is resolved inside the container's
 // root. With CopyUIDGID the files go to the container's user, looked up in
 // its /etc/passwd and /etc/group (read, never executed).
-func (d *Daemon) ContainerExtractToDir(ctx context.Context, name string, opts routercontainer.ArchiveOptions, content io.Reader) error {
+func (d *Daemon) ContainerExtractToDir(ctx context.Context, name string, opts backend.ArchiveOptions, content io.Reader) error {
 	c, unlock, err := d.lockContainer(name)
 	if err != nil {
 		return err

@@ -8,8 +8,9 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/container"
-	routercontainer "github.com/berth/berth/internal/server/router/container"
 	"github.com/berth/berth/internal/shim"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/events"
@@ -18,7 +19,7 @@ import (
 // ContainerAttach connects the client's streams to the container's. A
 // container that is not running yet is attached when it starts, which is
 // how `docker run` and `docker start -a` see all of its output.
-func (d *Daemon) ContainerAttach(ctx context.Context, name string, opts routercontainer.AttachOptions) error {
+func (d *Daemon) ContainerAttach(ctx context.Context, name string, opts backend.AttachOptions) error {
 	c, err := d.containers.Get(name)
 	if err != nil {
 		return err
@@ -73,7 +74,7 @@ func (d *Daemon) ContainerAttach(ctx context.Context, name string, opts routerco
 // attachShim opens the shim's attach stream. With pa (the container was
 // not running when the client attached) it waits for the start to hand over
 // the shim. A nil conn means the client left or the start failed.
-func (d *Daemon) attachShim(ctx context.Context, id string, pa *pendingAttach, opts routercontainer.AttachOptions) (io.ReadWriteCloser, error) {
+func (d *Daemon) attachShim(ctx context.Context, id string, pa *pendingAttach, opts backend.AttachOptions) (io.ReadWriteCloser, error) {
 	var cl *shim.Client
 	if pa == nil {
 		if cl = d.shims.get(id); cl == nil {

@@ -7,9 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/image"
-	routercontainer "github.com/berth/berth/internal/server/router/container"
 	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
@@ -26,7 +27,7 @@ const emptyLayer = digest.Digest("sha256:5f70bf18a086007016e948b04aed3b82103a36b
 // ContainerCommit makes an image of the container: its image plus one
 // layer holding what the container changed, configured as the container
 // runs (opts.Config merged over that, then opts.Changes applied).
-func (d *Daemon) ContainerCommit(ctx context.Context, name string, opts routercontainer.CommitOptions) (string, error) {
+func (d *Daemon) ContainerCommit(ctx context.Context, name string, opts backend.CommitOptions) (string, error) {
 	ref, err := importReference(opts.Repo, opts.Tag)
 	if err != nil {
 		return "", err

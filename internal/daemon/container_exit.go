@@ -8,9 +8,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/mount"
-	routercontainer "github.com/berth/berth/internal/server/router/container"
 	"github.com/berth/berth/internal/shim"
 	apicontainer "github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
@@ -102,7 +103,7 @@ func (d *Daemon) handleExit(id string, gen int, st shim.ExitStatus) {
 	case restart:
 		time.AfterFunc(delay, func() { d.restartByPolicy(id) })
 	case c.HostConfig.AutoRemove:
-		if err := d.ContainerRemove(context.Background(), id, routercontainer.RemoveOptions{RemoveVolumes: true}); err != nil {
+		if err := d.ContainerRemove(context.Background(), id, backend.RemoveOptions{RemoveVolumes: true}); err != nil {
 			slog.Warn("auto-removing container", "container", id, "error", err)
 		}
 	}

@@ -8,9 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/filters"
-	routercontainer "github.com/berth/berth/internal/server/router/container"
 	"github.com/containerd/errdefs"
 	apicontainer "github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
@@ -26,7 +27,7 @@ var containerListFilters = []string{"ancestor", "annotation", "before", "exited"
 // listFilter is a list request with its filters resolved against the
 // current containers and images.
 type listFilter struct {
-	routercontainer.ListOptions
+	backend.ContainerListOptions
 	exited        map[int]bool
 	isTask        *bool
 	ancestors     map[digest.Digest]bool // nil: no ancestor filter
@@ -34,7 +35,7 @@ type listFilter struct {
 }
 
 // Containers lists containers as GET /containers/json does, newest first.
-func (d *Daemon) Containers(ctx context.Context, opts routercontainer.ListOptions) ([]apicontainer.Summary, error) {
+func (d *Daemon) Containers(ctx context.Context, opts backend.ContainerListOptions) ([]apicontainer.Summary, error) {
 	lf, err := d.resolveListFilter(opts)
 	if err != nil {
 		return nil, err
@@ -68,12 +69,12 @@ func (d *Daemon) Containers(ctx context.Context, opts routercontainer.ListOption
 
 // resolveListFilter checks the filters and looks up the containers and
 // images they name.
-func (d *Daemon) resolveListFilter(opts routercontainer.ListOptions) (*listFilter, error) {
+func (d *Daemon) resolveListFilter(opts backend.ContainerListOptions) (*listFilter, error) {
 	f := opts.Filters
 	if err := f.Validate(containerListFilters...); err != nil {
 		return nil, err
 	}
-	lf := &listFilter{ListOptions: opts, exited: map[int]bool{}}
+	lf := &listFilter{ContainerListOptions: opts, exited: map[int]bool{}}
 	for _, v := range f.Get("exited") {
 		code, err := strconv.Atoi(v)
 		if err != nil {

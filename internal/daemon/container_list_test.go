@@ -9,9 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/filters"
-	routercontainer "github.com/berth/berth/internal/server/router/container"
 	"github.com/containerd/errdefs"
 )
 
@@ -33,7 +34,7 @@ func listFixture(t *testing.T) (*Daemon, map[string]*container.Container) {
 	return d, cs
 }
 
-func names(t *testing.T, d *Daemon, opts routercontainer.ListOptions) []string {
+func names(t *testing.T, d *Daemon, opts backend.ContainerListOptions) []string {
 	t.Helper()
 	list, err := d.Containers(context.Background(), opts)
 	if err != nil {
@@ -57,30 +58,30 @@ func TestContainersFilters(t *testing.T) {
 	}
 	cases := []struct {
 		name string
-		opts routercontainer.ListOptions
+		opts backend.ContainerListOptions
 		want []string
 	}{
-		{"running only", routercontainer.ListOptions{}, []string{"web"}},
-		{"all", routercontainer.ListOptions{All: true}, []string{"web", "db", "job", "fresh"}},
-		{"limit implies all", routercontainer.ListOptions{Limit: 2}, []string{"web", "db"}},
-		{"name substring", routercontainer.ListOptions{All: true, Filters: f("name", "e")}, []string{"web", "fresh"}},
-		{"name regexp with slash", routercontainer.ListOptions{All: true, Filters: f("name", "^/db$")}, []string{"db"}},
-		{"id prefix", routercontainer.ListOptions{All: true, Filters: f("id", cs["job"].ID[:6])}, []string{"job"}},
-		{"label key", routercontainer.ListOptions{All: true, Filters: f("label", "tier")}, []string{"web"}},
-		{"label value", routercontainer.ListOptions{All: true, Filters: f("label", "app=db")}, []string{}},
-		{"status implies all", routercontainer.ListOptions{Filters: f("status", "exited")}, []string{"db", "job"}},
-		{"two statuses", routercontainer.ListOptions{Filters: f("status", "created", "status", "running")}, []string{"web", "fresh"}},
-		{"exited code", routercontainer.ListOptions{All: true, Filters: f("exited", "0")}, []string{"db"}},
-		{"ancestor parent", routercontainer.ListOptions{All: true, Filters: f("ancestor", "busybox")}, []string{"web", "db", "job", "fresh"}},
-		{"ancestor child", routercontainer.ListOptions{All: true, Filters: f("ancestor", "app:1")}, []string{"web"}},
-		{"ancestor unknown", routercontainer.ListOptions{All: true, Filters: f("ancestor", "nope")}, []string{}},
-		{"before", routercontainer.ListOptions{All: true, Filters: f("before", "db")}, []string{"job", "fresh"}},
-		{"since", routercontainer.ListOptions{All: true, Filters: f("since", "job")}, []string{"web", "db"}},
-		{"is-task", routercontainer.ListOptions{All: true, Filters: f("is-task", "true")}, []string{}},
-		{"not a task", routercontainer.ListOptions{All: true, Filters: f("is-task", "false")}, []string{"web", "db", "job", "fresh"}},
-		{"health none", routercontainer.ListOptions{All: true, Filters: f("health", "none")}, []string{"web", "db", "job", "fresh"}},
-		{"volume", routercontainer.ListOptions{All: true, Filters: f("volume", "/data")}, []string{}},
-		{"network", routercontainer.ListOptions{All: true, Filters: f("network", "bridge")}, []string{}},
+		{"running only", backend.ContainerListOptions{}, []string{"web"}},
+		{"all", backend.ContainerListOptions{All: true}, []string{"web", "db", "job", "fresh"}},
+		{"limit implies all", backend.ContainerListOptions{Limit: 2}, []string{"web", "db"}},
+		{"name substring", backend.ContainerListOptions{All: true, Filters: f("name", "e")}, []string{"web", "fresh"}},
+		{"name regexp with slash", backend.ContainerListOptions{All: true, Filters: f("name", "^/db$")}, []string{"db"}},
+		{"id prefix", backend.ContainerListOptions{All: true, Filters: f("id", cs["job"].ID[:6])}, []string{"job"}},
+		{"label key", backend.ContainerListOptions{All: true, Filters: f("label", "tier")}, []string{"web"}},
+		{"label value", backend.ContainerListOptions{All: true, Filters: f("label", "app=db")}, []string{}},
+		{"status implies all", backend.ContainerListOptions{Filters: f("status", "exited")}, []string{"db", "job"}},
+		{"two statuses", backend.ContainerListOptions{Filters: f("status", "created", "status", "running")}, []string{"web", "fresh"}},
+		{"exited code", backend.ContainerListOptions{All: true, Filters: f("exited", "0")}, []string{"db"}},
+		{"ancestor parent", backend.ContainerListOptions{All: true, Filters: f("ancestor", "busybox")}, []string{"web", "db", "job", "fresh"}},
+		{"ancestor child", backend.ContainerListOptions{All: true, Filters: f("ancestor", "app:1")}, []string{"web"}},
+		{"ancestor unknown", backend.ContainerListOptions{All: true, Filters: f("ancestor", "nope")}, []string{}},
+		{"before", backend.ContainerListOptions{All: true, Filters: f("before", "db")}, []string{"job", "fresh"}},
+		{"since", backend.ContainerListOptions{All: true, Filters: f("since", "job")}, []string{"web", "db"}},
+		{"is-task", backend.ContainerListOptions{All: true, Filters: f("is-task", "true")}, []string{}},
+		{"not a task", backend.ContainerListOptions{All: true, Filters: f("is-task", "false")}, []string{"web", "db", "job", "fresh"}},
+		{"health none", backend.ContainerListOptions{All: true, Filters: f("health", "none")}, []string{"web", "db", "job", "fresh"}},
+		{"volume", backend.ContainerListOptions{All: true, Filters: f("volume", "/data")}, []string{}},
+		{"network", backend.ContainerListOptions{All: true, Filters: f("network", "bridge")}, []string{}},
 	}
 	for _, tc := range cases {
 		if got := names(t, d, tc.opts); !reflect.DeepEqual(got, tc.want) {
@@ -100,12 +101,12 @@ func TestContainersFilterErrors(t *testing.T) {
 	}
 	for kv, want := range cases {
 		k, v, _ := strings.Cut(kv, "=")
-		_, err := d.Containers(context.Background(), routercontainer.ListOptions{Filters: filters.New([2]string{k, v})})
+		_, err := d.Containers(context.Background(), backend.ContainerListOptions{Filters: filters.New([2]string{k, v})})
 		if !errdefs.IsInvalidArgument(err) || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("%s: %v", kv, err)
 		}
 	}
-	_, err := d.Containers(context.Background(), routercontainer.ListOptions{Filters: filters.New([2]string{"before", "ghost"})})
+	_, err := d.Containers(context.Background(), backend.ContainerListOptions{Filters: filters.New([2]string{"before", "ghost"})})
 	if !errdefs.IsNotFound(err) {
 		t.Errorf("before=ghost: %v", err)
 	}
@@ -123,7 +124,7 @@ func TestContainerSummary(t *testing.T) {
 	os.WriteFile(filepath.Join(upper, "f"), make([]byte, 300), 0o644)
 	os.Link(filepath.Join(upper, "f"), filepath.Join(upper, "g")) // counted once
 
-	list, err := d.Containers(context.Background(), routercontainer.ListOptions{Size: true})
+	list, err := d.Containers(context.Background(), backend.ContainerListOptions{Size: true})
 	if err != nil || len(list) != 1 {
 		t.Fatal(list, err)
 	}
@@ -145,7 +146,7 @@ func TestContainerSummary(t *testing.T) {
 	}
 	// Once the name points at another image, the ID is shown instead.
 	addImage(t, d, "other", "", 10, "app:1")
-	list, _ = d.Containers(context.Background(), routercontainer.ListOptions{})
+	list, _ = d.Containers(context.Background(), backend.ContainerListOptions{})
 	if list[0].Image != web.Image.String() {
 		t.Errorf("retagged image shows as %q", list[0].Image)
 	}

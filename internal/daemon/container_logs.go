@@ -6,15 +6,16 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/filters"
 	"github.com/berth/berth/internal/jsonlog"
-	routercontainer "github.com/berth/berth/internal/server/router/container"
 	"github.com/containerd/errdefs"
 )
 
 // ContainerLogs reads the container's json-file log.
-func (d *Daemon) ContainerLogs(ctx context.Context, name string, opts routercontainer.LogsOptions) (<-chan routercontainer.LogMessage, bool, error) {
+func (d *Daemon) ContainerLogs(ctx context.Context, name string, opts backend.LogsOptions) (<-chan backend.LogMessage, bool, error) {
 	c, err := d.containers.Get(name)
 	if err != nil {
 		return nil, false, err
@@ -41,7 +42,7 @@ func (d *Daemon) ContainerLogs(ctx context.Context, name string, opts routercont
 		}
 	}
 	entries, _ := jsonlog.Read(ctx, d.logPath(c.ID), ro, stop)
-	out := make(chan routercontainer.LogMessage, 64)
+	out := make(chan backend.LogMessage, 64)
 	go func() {
 		defer close(out)
 		for e := range entries {
@@ -49,7 +50,7 @@ func (d *Daemon) ContainerLogs(ctx context.Context, name string, opts routercont
 				continue
 			}
 			select {
-			case out <- routercontainer.LogMessage{Stream: e.Stream, Line: e.Line, Time: e.Time}:
+			case out <- backend.LogMessage{Stream: e.Stream, Line: e.Line, Time: e.Time}:
 			case <-ctx.Done():
 				return
 			}
@@ -58,7 +59,7 @@ func (d *Daemon) ContainerLogs(ctx context.Context, name string, opts routercont
 	return out, c.Config.Tty, nil
 }
 
-func readOptions(opts routercontainer.LogsOptions) (jsonlog.ReadOptions, error) {
+func readOptions(opts backend.LogsOptions) (jsonlog.ReadOptions, error) {
 	ro := jsonlog.ReadOptions{Tail: -1, Follow: opts.Follow}
 	now := time.Now()
 	var err error
@@ -84,7 +85,7 @@ func readOptions(opts routercontainer.LogsOptions) (jsonlog.ReadOptions, error) 
 }
 
 // replayLogs writes what the log holds, for attach with logs=1.
-func (d *Daemon) replayLogs(ctx context.Context, c *container.Container, opts routercontainer.AttachOptions, stdout, stderr io.Writer) {
+func (d *Daemon) replayLogs(ctx context.Context, c *container.Container, opts backend.AttachOptions, stdout, stderr io.Writer) {
 	entries, _ := jsonlog.Read(ctx, d.logPath(c.ID), jsonlog.ReadOptions{Tail: -1}, nil)
 	for e := range entries {
 		switch {

@@ -5,8 +5,9 @@ import (
 	"log/slog"
 	"strconv"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/filters"
-	routercontainer "github.com/berth/berth/internal/server/router/container"
 	apicontainer "github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
 )
@@ -35,7 +36,7 @@ func (d *Daemon) ContainersPrune(ctx context.Context, f filters.Args) (*apiconta
 			continue
 		}
 		rw, _ := d.containerSize(c)
-		if err := d.ContainerRemove(ctx, c.ID, routercontainer.RemoveOptions{}); err != nil {
+		if err := d.ContainerRemove(ctx, c.ID, backend.RemoveOptions{}); err != nil {
 			slog.Warn("prune could not remove a container", "container", c.ID, "error", err)
 			continue
 		}

@@ -7,9 +7,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/mount"
-	routercontainer "github.com/berth/berth/internal/server/router/container"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/events"
 	"golang.org/x/sys/unix"
@@ -17,7 +18,7 @@ import (
 
 // ContainerRemove deletes a stopped container, or with Force a running
 // one after killing it, and everything it wrote outside volumes.
-func (d *Daemon) ContainerRemove(ctx context.Context, name string, opts routercontainer.RemoveOptions) error {
+func (d *Daemon) ContainerRemove(ctx context.Context, name string, opts backend.RemoveOptions) error {
 	c, err := d.containers.Get(name)
 	if err != nil {
 		return err
@@ -37,7 +38,7 @@ func (d *Daemon) ContainerRemove(ctx context.Context, name string, opts routerco
 			return err
 		}
 		zero := 0
-		if err := d.stop(ctx, c, routercontainer.StopOptions{Signal: "SIGKILL", Timeout: &zero}); err != nil && !errdefs.IsConflict(err) {
+		if err := d.stop(ctx, c, backend.StopOptions{Signal: "SIGKILL", Timeout: &zero}); err != nil && !errdefs.IsConflict(err) {
 			return err
 		}
 	}

@@ -13,11 +13,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/container/spec"
 	"github.com/berth/berth/internal/jsonlog"
 	"github.com/berth/berth/internal/mount"
-	routercontainer "github.com/berth/berth/internal/server/router/container"
 	"github.com/berth/berth/internal/shim"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/events"
@@ -56,7 +57,7 @@ func (d *Daemon) startFailed(c *container.Container) {
 	d.attaches.fail(c.ID)
 	if c.HostConfig.AutoRemove {
 		go func() {
-			if err := d.ContainerRemove(context.Background(), c.ID, routercontainer.RemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !errdefs.IsNotFound(err) {
+			if err := d.ContainerRemove(context.Background(), c.ID, backend.RemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !errdefs.IsNotFound(err) {
 				slog.Warn("removing a --rm container whose start failed", "container", c.ID, "error", err)
 			}
 		}()

@@ -8,8 +8,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/container"
-	routercontainer "github.com/berth/berth/internal/server/router/container"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/events"
 	"golang.org/x/sys/unix"
@@ -24,7 +25,7 @@ const defaultStopTimeout = 10
 const exitRecordTimeout = 10 * time.Second
 
 // ContainerStop sends the stop signal, waits, then kills.
-func (d *Daemon) ContainerStop(ctx context.Context, name string, opts routercontainer.StopOptions) error {
+func (d *Daemon) ContainerStop(ctx context.Context, name string, opts backend.StopOptions) error {
 	c, err := d.containers.Get(name)
 	if err != nil {
 		return err
@@ -47,7 +48,7 @@ func (d *Daemon) ContainerStop(ctx context.Context, name string, opts routercont
 
 // stop ends a container's process: the stop signal, then SIGKILL once the
 // timeout passed. It returns when the exit has been recorded.
-func (d *Daemon) stop(ctx context.Context, c *container.Container, opts routercontainer.StopOptions) error {
+func (d *Daemon) stop(ctx context.Context, c *container.Container, opts backend.StopOptions) error {
 	sigName := opts.Signal
 	if sigName == "" {
 		sigName = c.Config.StopSignal
@@ -159,7 +160,7 @@ func (d *Daemon) ContainerKill(ctx context.Context, name, sigName string) error 
 }
 
 // ContainerRestart stops (if running) and starts again.
-func (d *Daemon) ContainerRestart(ctx context.Context, name string, opts routercontainer.StopOptions) error {
+func (d *Daemon) ContainerRestart(ctx context.Context, name string, opts backend.StopOptions) error {
 	c, err := d.containers.Get(name)
 	if err != nil {
 		return err

@@ -7,9 +7,10 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/container/spec"
-	routercontainer "github.com/berth/berth/internal/server/router/container"
 	"github.com/berth/berth/internal/shim"
 	"github.com/containerd/errdefs"
 	apicontainer "github.com/moby/moby/api/types/container"
@@ -90,7 +91,7 @@ func (d *Daemon) ExecCreate(ctx context.Context, name string, req *apicontainer.
 
 // ExecStart runs a created exec; without Detach it streams until the
 // process ends.
-func (d *Daemon) ExecStart(ctx context.Context, execID string, opts routercontainer.ExecStartOptions) error {
+func (d *Daemon) ExecStart(ctx context.Context, execID string, opts backend.ExecStartOptions) error {
 	e, err := d.execs.get(execID)
 	if err != nil {
 		return err

@@ -8,8 +8,9 @@ import (
 	"io"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/image"
-	imagerouter "github.com/berth/berth/internal/server/router/image"
 	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
@@ -21,7 +22,7 @@ import (
 // ImportImage makes a one-layer image from a root filesystem tarball.
 // Everything that can be refused is checked before the tarball is read, so
 // bad arguments store nothing.
-func (d *Daemon) ImportImage(ctx context.Context, src io.Reader, opts imagerouter.ImportOptions) (string, error) {
+func (d *Daemon) ImportImage(ctx context.Context, src io.Reader, opts backend.ImportOptions) (string, error) {
 	ref, err := importReference(opts.Repo, opts.Tag)
 	if err != nil {
 		return "", err

@@ -6,9 +6,10 @@ import (
 	"sort"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/filters"
 	"github.com/berth/berth/internal/image"
-	imagerouter "github.com/berth/berth/internal/server/router/image"
 	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
 	apiimage "github.com/moby/moby/api/types/image"
@@ -18,7 +19,7 @@ import (
 var imageListFilters = []string{"dangling", "label", "label!", "before", "since", "reference", "until"}
 
 // Images lists images as GET /images/json does, newest first.
-func (d *Daemon) Images(ctx context.Context, opts imagerouter.ListOptions) ([]apiimage.Summary, error) {
+func (d *Daemon) Images(ctx context.Context, opts backend.ImageListOptions) ([]apiimage.Summary, error) {
 	f := opts.Filters
 	if err := f.Validate(imageListFilters...); err != nil {
 		return nil, err

@@ -5,9 +5,10 @@ import (
 	"io"
 	"slices"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/image"
 	"github.com/berth/berth/internal/registry"
-	imagerouter "github.com/berth/berth/internal/server/router/image"
 	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
@@ -22,7 +23,7 @@ import (
 // keeps collection away from the blobs and trees made before that. A pull
 // cut short leaves only unreferenced blobs, which the next collection (at
 // the latest, the next start) removes.
-func (d *Daemon) PullImage(ctx context.Context, opts imagerouter.PullOptions, progress func(jsonstream.Message)) error {
+func (d *Daemon) PullImage(ctx context.Context, opts backend.PullOptions, progress func(jsonstream.Message)) error {
 	ref, err := image.ParseReference(opts.Ref)
 	if err != nil {
 		return err

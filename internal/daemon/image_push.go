@@ -8,9 +8,10 @@ import (
 	"io"
 	"sync"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/image"
 	"github.com/berth/berth/internal/registry"
-	imagerouter "github.com/berth/berth/internal/server/router/image"
 	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
 	"github.com/klauspost/compress/gzip"
@@ -30,7 +31,7 @@ const (
 
 // PushImage uploads the named tag, or every tag of the repository, to its
 // registry and records the digest the registry now knows it by.
-func (d *Daemon) PushImage(ctx context.Context, opts imagerouter.PushOptions, progress func(jsonstream.Message)) error {
+func (d *Daemon) PushImage(ctx context.Context, opts backend.PushOptions, progress func(jsonstream.Message)) error {
 	named, err := image.ParseReference(opts.Name)
 	if err != nil {
 		return err
@@ -83,7 +84,7 @@ func (d *Daemon) pushTags(named reference.Named, tag string) ([]reference.NamedT
 	return out, nil
 }
 
-func (d *Daemon) pushOne(ctx context.Context, tag reference.NamedTagged, opts imagerouter.PushOptions, progress func(jsonstream.Message)) error {
+func (d *Daemon) pushOne(ctx context.Context, tag reference.NamedTagged, opts backend.PushOptions, progress func(jsonstream.Message)) error {
 	d.gcMu.RLock()
 	defer d.gcMu.RUnlock()
 	id, err := d.images.Lookup(tag)

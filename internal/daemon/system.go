@@ -7,9 +7,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/events"
 	"github.com/berth/berth/internal/filters"
-	systemrouter "github.com/berth/berth/internal/server/router/system"
 	"github.com/berth/berth/internal/snapshot"
 	"github.com/berth/berth/internal/sysinfo"
 	apievents "github.com/moby/moby/api/types/events"
@@ -100,8 +101,8 @@ func (d *Daemon) SystemVersion(ctx context.Context) system.VersionResponse {
 
 // SystemDiskUsage reports what images (and, later, containers and volumes)
 // take on disk.
-func (d *Daemon) SystemDiskUsage(ctx context.Context, opts systemrouter.DiskUsageOptions) (*systemrouter.DiskUsage, error) {
-	du := &systemrouter.DiskUsage{}
+func (d *Daemon) SystemDiskUsage(ctx context.Context, opts backend.DiskUsageOptions) (*backend.DiskUsage, error) {
+	du := &backend.DiskUsage{}
 	if opts.Volumes {
 		vols, err := d.volumeUsage()
 		if err != nil {

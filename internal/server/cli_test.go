@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/filters"
 	"github.com/berth/berth/internal/server"
 	imagerouter "github.com/berth/berth/internal/server/router/image"
@@ -33,14 +35,14 @@ func (cliBackend) SystemInfo(context.Context) (*apisystem.Info, error) {
 func (cliBackend) SystemVersion(context.Context) apisystem.VersionResponse {
 	return apisystem.VersionResponse{Version: "0.1.0", Platform: apisystem.PlatformInfo{Name: "Berth"}}
 }
-func (cliBackend) SystemDiskUsage(context.Context, system.DiskUsageOptions) (*system.DiskUsage, error) {
-	return &system.DiskUsage{LayersSize: 4096, Images: []image.Summary{cliImage}}, nil
+func (cliBackend) SystemDiskUsage(context.Context, backend.DiskUsageOptions) (*backend.DiskUsage, error) {
+	return &backend.DiskUsage{LayersSize: 4096, Images: []image.Summary{cliImage}}, nil
 }
 func (cliBackend) SubscribeToEvents(since, until time.Time, _ filters.Args) ([]events.Message, <-chan events.Message, func()) {
 	past := []events.Message{{Type: events.ImageEventType, Action: events.ActionTag, Actor: events.Actor{ID: cliImage.ID, Attributes: map[string]string{"name": "busybox:latest"}}, Time: 1700000001}}
 	return past, nil, func() {}
 }
-func (cliBackend) Images(context.Context, imagerouter.ListOptions) ([]image.Summary, error) {
+func (cliBackend) Images(context.Context, backend.ImageListOptions) ([]image.Summary, error) {
 	return []image.Summary{cliImage}, nil
 }
 func (cliBackend) ImageInspect(_ context.Context, name string) (*image.InspectResponse, error) {
@@ -59,7 +61,7 @@ func (cliBackend) ImageDelete(context.Context, string, bool, bool) ([]image.Dele
 func (cliBackend) ImagesPrune(context.Context, filters.Args) (*image.PruneReport, error) {
 	return &image.PruneReport{}, nil
 }
-func (cliBackend) ImportImage(_ context.Context, src io.Reader, _ imagerouter.ImportOptions) (string, error) {
+func (cliBackend) ImportImage(_ context.Context, src io.Reader, _ backend.ImportOptions) (string, error) {
 	_, err := io.Copy(io.Discard, src)
 	return "sha256:" + strings.Repeat("cd", 32), err
 }

@@ -3,7 +3,8 @@ package server_test
 import (
 	"context"
 
-	imagerouter "github.com/berth/berth/internal/server/router/image"
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/jsonstream"
 )
@@ -12,10 +13,10 @@ import (
 // fail as an unreachable registry does, which checks that the docker CLI
 // shows the engine's words.
 
-func (cliBackend) PullImage(context.Context, imagerouter.PullOptions, func(jsonstream.Message)) error {
+func (cliBackend) PullImage(context.Context, backend.PullOptions, func(jsonstream.Message)) error {
 	return errdefs.ErrUnavailable.WithMessage("fake engine: registry for busybox:latest is unreachable")
 }
 
-func (cliBackend) PushImage(context.Context, imagerouter.PushOptions, func(jsonstream.Message)) error {
+func (cliBackend) PushImage(context.Context, backend.PushOptions, func(jsonstream.Message)) error {
 	return errdefs.ErrUnavailable.WithMessage("fake engine: registry is unreachable")
 }

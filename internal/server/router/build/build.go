@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/server/router"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/jsonstream"
@@ -42,7 +44,7 @@ func (s streamWriter) Write(p []byte) (int, error) {
 
 func (br *Router) build(ctx context.Context, w http.ResponseWriter, r *http.Request, _ map[string]string) error {
 	q := r.URL.Query()
-	opts := Options{
+	opts := backend.BuildOptions{
 		Context:    r.Body,
 		Tags:       q["t"],
 		Dockerfile: q.Get("dockerfile"),

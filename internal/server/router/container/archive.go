@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/server/router"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
@@ -76,7 +78,7 @@ func (cr *Router) putArchive(ctx context.Context, w http.ResponseWriter, r *http
 	if err != nil {
 		return err
 	}
-	return cr.backend.ContainerExtractToDir(ctx, vars["name"], ArchiveOptions{
+	return cr.backend.ContainerExtractToDir(ctx, vars["name"], backend.ArchiveOptions{
 		Path:                 p,
 		NoOverwriteDirNonDir: router.BoolValue(r, "noOverwriteDirNonDir"),
 		CopyUIDGID:           router.BoolValue(r, "copyUIDGID"),

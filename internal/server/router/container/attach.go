@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/server/router"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
 )
 
-// newStreamSetup prepares the Streams of an attach or exec start. The
+// newStreamSetup prepares the backend.Streams of an attach or exec start. The
 // returned context ends when the client closes the connection, which the
 // backend takes as a detach.
 func newStreamSetup(ctx context.Context, w http.ResponseWriter, r *http.Request) (context.Context, context.CancelFunc, *streamSetup) {
@@ -29,7 +31,7 @@ func newStreamSetup(ctx context.Context, w http.ResponseWriter, r *http.Request)
 func (cr *Router) attach(ctx context.Context, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
 	ctx, cancel, ss := newStreamSetup(ctx, w, r)
 	defer cancel()
-	err := cr.backend.ContainerAttach(ctx, vars["name"], AttachOptions{
+	err := cr.backend.ContainerAttach(ctx, vars["name"], backend.AttachOptions{
 		Stdin:      router.BoolValue(r, "stdin"),
 		Stdout:     router.BoolValue(r, "stdout"),
 		Stderr:     router.BoolValue(r, "stderr"),
@@ -69,7 +71,7 @@ func (cr *Router) execStart(ctx context.Context, w http.ResponseWriter, r *http.
 	if err := readJSON(r, &req, false); err != nil && !errors.Is(err, errNoBody) {
 		return err
 	}
-	opts := ExecStartOptions{Detach: req.Detach, Tty: req.Tty, ConsoleSize: req.ConsoleSize}
+	opts := backend.ExecStartOptions{Detach: req.Detach, Tty: req.Tty, ConsoleSize: req.ConsoleSize}
 	if !req.Tty || router.VersionBefore(ctx, "1.42") {
 		opts.ConsoleSize = nil
 	}

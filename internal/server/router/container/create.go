@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/server/router"
 	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
@@ -171,7 +173,7 @@ func (cr *Router) commit(ctx context.Context, w http.ResponseWriter, r *http.Req
 	if err := readJSON(r, &cfg, false); err != nil && !errors.Is(err, errNoBody) {
 		return err
 	}
-	opts := CommitOptions{
+	opts := backend.CommitOptions{
 		Repo:    q.Get("repo"),
 		Tag:     q.Get("tag"),
 		Comment: q.Get("comment"),
@@ -193,7 +195,7 @@ func (cr *Router) commit(ctx context.Context, w http.ResponseWriter, r *http.Req
 // commitRef checks the repository and tag to give the new image, and moves
 // a tag written into the repository ("a/b:1.0") to Tag. Without a
 // repository the tag is ignored, as Docker does.
-func commitRef(o *CommitOptions) error {
+func commitRef(o *backend.CommitOptions) error {
 	if o.Repo == "" {
 		o.Tag = ""
 		return nil

@@ -6,7 +6,8 @@ import (
 	"strings"
 	"time"
 
-	containerrouter "github.com/berth/berth/internal/server/router/container"
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
 )
@@ -28,13 +29,13 @@ func (f *fakeBackend) ContainerArchivePath(ctx context.Context, name, path strin
 	return io.NopCloser(strings.NewReader("tar of " + path)), st, nil
 }
 
-func (f *fakeBackend) ContainerExtractToDir(_ context.Context, name string, o containerrouter.ArchiveOptions, r io.Reader) error {
+func (f *fakeBackend) ContainerExtractToDir(_ context.Context, name string, o backend.ArchiveOptions, r io.Reader) error {
 	b, _ := io.ReadAll(r)
 	f.record("extract %s %s nodir=%v uid=%v %s", name, o.Path, o.NoOverwriteDirNonDir, o.CopyUIDGID, b)
 	return nil
 }
 
-func (f *fakeBackend) ContainerCommit(_ context.Context, name string, o containerrouter.CommitOptions) (string, error) {
+func (f *fakeBackend) ContainerCommit(_ context.Context, name string, o backend.CommitOptions) (string, error) {
 	cmd := "nil"
 	if o.Config != nil {
 		cmd = strings.Join(o.Config.Cmd, ",")
@@ -54,7 +55,7 @@ func (f *fakeBackend) ExecCreate(_ context.Context, name string, req *container.
 	return "e1", nil
 }
 
-func (f *fakeBackend) ExecStart(_ context.Context, id string, o containerrouter.ExecStartOptions) error {
+func (f *fakeBackend) ExecStart(_ context.Context, id string, o backend.ExecStartOptions) error {
 	f.record("exec-start %s detach=%v tty=%v", id, o.Detach, o.Tty)
 	if id != "e1" && id != "e2" {
 		return errdefs.ErrNotFound.WithMessage("No such exec instance: " + id)

@@ -8,8 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/filters"
-	containerrouter "github.com/berth/berth/internal/server/router/container"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
 )
@@ -23,8 +24,8 @@ type fakeBackend struct {
 	mu      sync.Mutex
 	calls   []string
 	create  *container.CreateRequest
-	list    containerrouter.ListOptions
-	logs    containerrouter.LogsOptions
+	list    backend.ContainerListOptions
+	logs    backend.LogsOptions
 	stdin   chan string // what attach and exec read from stdin, once at EOF
 	waitReg chan struct{}
 	exit    chan container.WaitResponse
@@ -52,7 +53,7 @@ func (f *fakeBackend) last() string {
 }
 
 // got returns what the last create, list and logs calls received.
-func (f *fakeBackend) got() (*container.CreateRequest, containerrouter.ListOptions, containerrouter.LogsOptions) {
+func (f *fakeBackend) got() (*container.CreateRequest, backend.ContainerListOptions, backend.LogsOptions) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.create, f.list, f.logs
@@ -95,7 +96,7 @@ func (f *fakeBackend) ContainerStart(_ context.Context, name string) error {
 	return nil
 }
 
-func (f *fakeBackend) ContainerStop(_ context.Context, name string, o containerrouter.StopOptions) error {
+func (f *fakeBackend) ContainerStop(_ context.Context, name string, o backend.StopOptions) error {
 	t := "nil"
 	if o.Timeout != nil {
 		t = fmt.Sprint(*o.Timeout)
@@ -105,7 +106,7 @@ func (f *fakeBackend) ContainerStop(_ context.Context, name string, o containerr
 	return err
 }
 
-func (f *fakeBackend) ContainerRestart(_ context.Context, name string, o containerrouter.StopOptions) error {
+func (f *fakeBackend) ContainerRestart(_ context.Context, name string, o backend.StopOptions) error {
 	f.record("restart %s %s", name, o.Signal)
 	_, err := known(name)
 	return err
@@ -132,7 +133,7 @@ func (f *fakeBackend) ContainerRename(_ context.Context, name, newName string) e
 	return nil
 }
 
-func (f *fakeBackend) ContainerRemove(_ context.Context, name string, o containerrouter.RemoveOptions) error {
+func (f *fakeBackend) ContainerRemove(_ context.Context, name string, o backend.RemoveOptions) error {
 	f.record("remove %s force=%v v=%v link=%v", name, o.Force, o.RemoveVolumes, o.RemoveLink)
 	_, err := known(name)
 	return err
@@ -150,7 +151,7 @@ func (f *fakeBackend) ContainerWait(_ context.Context, name string, cond contain
 	return f.exit, nil
 }
 
-func (f *fakeBackend) Containers(_ context.Context, o containerrouter.ListOptions) ([]container.Summary, error) {
+func (f *fakeBackend) Containers(_ context.Context, o backend.ContainerListOptions) ([]container.Summary, error) {
 	f.mu.Lock()
 	f.list = o
 	f.mu.Unlock()
@@ -184,7 +185,7 @@ func (f *fakeBackend) ContainerUpdate(_ context.Context, name string, c *contain
 
 // stream plays a short session: output on both streams, then stdin echoed
 // back once the client half-closes it.
-func (f *fakeBackend) stream(get containerrouter.Streams, tty, stdin bool) error {
+func (f *fakeBackend) stream(get backend.Streams, tty, stdin bool) error {
 	in, out, errw, err := get(!tty)
 	if err != nil {
 		return err
@@ -199,7 +200,7 @@ func (f *fakeBackend) stream(get containerrouter.Streams, tty, stdin bool) error
 	return nil
 }
 
-func (f *fakeBackend) ContainerAttach(ctx context.Context, name string, o containerrouter.AttachOptions) error {
+func (f *fakeBackend) ContainerAttach(ctx context.Context, name string, o backend.AttachOptions) error {
 	f.record("attach %s stdin=%v stream=%v keys=%s", name, o.Stdin, o.Stream, o.DetachKeys)
 	if name == "quiet" { // no output: only the client's going ends it
 		if _, _, _, err := o.GetStreams(true); err != nil {
@@ -221,7 +222,7 @@ func (f *fakeBackend) ContainerResize(_ context.Context, name string, h, w uint)
 	return nil
 }
 
-func (f *fakeBackend) ContainerLogs(_ context.Context, name string, o containerrouter.LogsOptions) (<-chan containerrouter.LogMessage, bool, error) {
+func (f *fakeBackend) ContainerLogs(_ context.Context, name string, o backend.LogsOptions) (<-chan backend.LogMessage, bool, error) {
 	f.mu.Lock()
 	f.logs = o
 	f.mu.Unlock()
@@ -229,10 +230,10 @@ func (f *fakeBackend) ContainerLogs(_ context.Context, name string, o containerr
 	if err != nil {
 		return nil, false, err
 	}
-	ch := make(chan containerrouter.LogMessage, 2)
+	ch := make(chan backend.LogMessage, 2)
 	at := time.Date(2024, 5, 6, 7, 8, 9, 120000000, time.FixedZone("X", 3600))
-	ch <- containerrouter.LogMessage{Stream: "stdout", Line: []byte("hello\n"), Time: at}
-	ch <- containerrouter.LogMessage{Stream: "stderr", Line: []byte("oops\n"), Time: at}
+	ch <- backend.LogMessage{Stream: "stdout", Line: []byte("hello\n"), Time: at}
+	ch <- backend.LogMessage{Stream: "stderr", Line: []byte("oops\n"), Time: at}
 	close(ch)
 	return ch, tty, nil
 }

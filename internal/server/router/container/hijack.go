@@ -183,7 +183,7 @@ func (s *session) close() {
 	s.conn.Close()
 }
 
-// streamSetup is the Streams a route hands its backend: the first call
+// streamSetup is the backend.Streams a route hands its backend: the first call
 // takes the connection over; the session is kept for the route to close.
 type streamSetup struct {
 	mu      sync.Mutex

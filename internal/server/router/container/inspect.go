@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/filters"
 	"github.com/berth/berth/internal/server/router"
 )
@@ -28,7 +30,7 @@ func (cr *Router) list(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	if err != nil {
 		return err
 	}
-	list, err := cr.backend.Containers(ctx, ListOptions{
+	list, err := cr.backend.Containers(ctx, backend.ContainerListOptions{
 		All:     router.BoolValue(r, "all"),
 		Limit:   max(limit, 0), // Docker reads -1 (the CLI's "unset") as no limit
 		Size:    router.BoolValue(r, "size"),

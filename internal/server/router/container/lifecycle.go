@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/server/router"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
@@ -32,8 +34,8 @@ func (cr *Router) start(ctx context.Context, w http.ResponseWriter, r *http.Requ
 }
 
 // stopOptions reads ?signal= (API 1.42 and later) and ?t=.
-func stopOptions(ctx context.Context, r *http.Request) (StopOptions, error) {
-	var o StopOptions
+func stopOptions(ctx context.Context, r *http.Request) (backend.StopOptions, error) {
+	var o backend.StopOptions
 	if !router.VersionBefore(ctx, "1.42") {
 		o.Signal = r.URL.Query().Get("signal")
 	}
@@ -90,7 +92,7 @@ func (cr *Router) rename(ctx context.Context, w http.ResponseWriter, r *http.Req
 }
 
 func (cr *Router) remove(ctx context.Context, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
-	return noContent(w, cr.backend.ContainerRemove(ctx, vars["name"], RemoveOptions{
+	return noContent(w, cr.backend.ContainerRemove(ctx, vars["name"], backend.RemoveOptions{
 		Force:         router.BoolValue(r, "force"),
 		RemoveVolumes: router.BoolValue(r, "v"),
 		RemoveLink:    router.BoolValue(r, "link"),

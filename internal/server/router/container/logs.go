@@ -5,6 +5,8 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/server/router"
 	"github.com/containerd/errdefs"
 )
@@ -32,7 +34,7 @@ const timestampLayout = "2006-01-02T15:04:05.000000000Z07:00"
 // the status line is sent: after it, an error can only end the stream.
 func (cr *Router) logs(ctx context.Context, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
 	q := r.URL.Query()
-	opts := LogsOptions{
+	opts := backend.LogsOptions{
 		Stdout:     router.BoolValue(r, "stdout"),
 		Stderr:     router.BoolValue(r, "stderr"),
 		Follow:     router.BoolValue(r, "follow"),
@@ -57,7 +59,7 @@ func (cr *Router) logs(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	}
 	out := bufio.NewWriterSize(w, 32<<10)
 	for {
-		var m LogMessage
+		var m backend.LogMessage
 		var ok bool
 		select {
 		case m, ok = <-msgs:
@@ -88,7 +90,7 @@ func (cr *Router) logs(ctx context.Context, w http.ResponseWriter, r *http.Reque
 // writeLogLine writes one message as `docker logs` expects it: with
 // --details a space (Docker's place for log attributes, of which Berth
 // records none), with -t the timestamp, and framed when there is no TTY.
-func writeLogLine(out *bufio.Writer, m LogMessage, opts LogsOptions, multiplexed bool) error {
+func writeLogLine(out *bufio.Writer, m backend.LogMessage, opts backend.LogsOptions, multiplexed bool) error {
 	var stream byte
 	switch {
 	case m.Stream == "stdout" && opts.Stdout:

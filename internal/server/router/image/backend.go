@@ -4,47 +4,16 @@ import (
 	"context"
 	"io"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/filters"
 	"github.com/moby/moby/api/types/image"
 	"github.com/moby/moby/api/types/jsonstream"
-	"github.com/moby/moby/api/types/registry"
 )
-
-// PullOptions are the parameters of POST /images/create?fromImage=.
-type PullOptions struct {
-	Ref      string // the name with its tag or digest, as the client spelt it
-	Platform string // os[/arch[/variant]], empty for linux/amd64
-	Auth     registry.AuthConfig
-}
-
-// PushOptions are the parameters of POST /images/{name}/push.
-type PushOptions struct {
-	Name string // repository, without tag
-	Tag  string // empty pushes every tag of the repository
-	Auth registry.AuthConfig
-}
-
-// ListOptions are the query parameters of GET /images/json.
-type ListOptions struct {
-	All        bool
-	Filters    filters.Args
-	SharedSize bool
-	Digests    bool
-	Manifests  bool
-}
-
-// ImportOptions are the query parameters of POST /images/create?fromSrc=.
-type ImportOptions struct {
-	Repo     string   // repository, possibly with a tag ("name:tag"); empty for an untagged import
-	Tag      string   // tag; empty means "latest" when Repo is set
-	Message  string   // commit message recorded in the image history
-	Changes  []string // Dockerfile instructions applied to the config
-	Platform string
-}
 
 // Backend is what the image router needs from the daemon.
 type Backend interface {
-	Images(ctx context.Context, opts ListOptions) ([]image.Summary, error)
+	Images(ctx context.Context, opts backend.ImageListOptions) ([]image.Summary, error)
 	ImageInspect(ctx context.Context, name string) (*image.InspectResponse, error)
 	ImageHistory(ctx context.Context, name string) ([]image.HistoryResponseItem, error)
 	// TagImage points repo:tag at the image named by name.
@@ -54,7 +23,7 @@ type Backend interface {
 	ImagesPrune(ctx context.Context, f filters.Args) (*image.PruneReport, error)
 	// ImportImage makes a one-layer image from a root filesystem tarball and
 	// returns its ID.
-	ImportImage(ctx context.Context, src io.Reader, opts ImportOptions) (string, error)
+	ImportImage(ctx context.Context, src io.Reader, opts backend.ImportOptions) (string, error)
 	// LoadImage reads a docker-archive or OCI layout tarball and reports what
 	// it loaded through progress as lines such as "Loaded image: busybox:latest".
 	LoadImage(ctx context.Context, src io.Reader, progress func(line string)) error
@@ -64,7 +33,7 @@ type Backend interface {
 	// PullImage fetches an image from its registry, reporting progress as
 	// the JSON messages docker clients render. An error returned before
 	// the first message becomes the response's status.
-	PullImage(ctx context.Context, opts PullOptions, progress func(jsonstream.Message)) error
+	PullImage(ctx context.Context, opts backend.PullOptions, progress func(jsonstream.Message)) error
 	// PushImage uploads the tagged images of a repository to its registry.
-	PushImage(ctx context.Context, opts PushOptions, progress func(jsonstream.Message)) error
+	PushImage(ctx context.Context, opts backend.PushOptions, progress func(jsonstream.Message)) error
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/filters"
 	"github.com/berth/berth/internal/server/router"
 	"github.com/containerd/errdefs"
@@ -31,7 +33,7 @@ func (ir *Router) list(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	if err := f.Validate(listFilters...); err != nil {
 		return err
 	}
-	opts := ListOptions{
+	opts := backend.ImageListOptions{
 		All:        router.BoolValue(r, "all"),
 		Filters:    f,
 		Digests:    router.BoolValue(r, "digests"),

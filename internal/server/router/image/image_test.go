@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/filters"
 	"github.com/berth/berth/internal/server"
 	imagerouter "github.com/berth/berth/internal/server/router/image"
@@ -24,8 +26,8 @@ import (
 type fakeBackend struct {
 	mu      sync.Mutex
 	calls   []string
-	list    imagerouter.ListOptions
-	imports imagerouter.ImportOptions
+	list    backend.ImageListOptions
+	imports backend.ImportOptions
 	body    string
 	loadErr error
 }
@@ -49,7 +51,7 @@ func (f *fakeBackend) last() string {
 
 func noSuch(name string) error { return fmt.Errorf("No such image: %s: %w", name, errdefs.ErrNotFound) }
 
-func (f *fakeBackend) Images(_ context.Context, o imagerouter.ListOptions) ([]image.Summary, error) {
+func (f *fakeBackend) Images(_ context.Context, o backend.ImageListOptions) ([]image.Summary, error) {
 	f.mu.Lock()
 	f.list = o
 	f.mu.Unlock()
@@ -84,7 +86,7 @@ func (f *fakeBackend) ImagesPrune(_ context.Context, a filters.Args) (*image.Pru
 	return &image.PruneReport{SpaceReclaimed: 7}, nil
 }
 
-func (f *fakeBackend) ImportImage(_ context.Context, src io.Reader, o imagerouter.ImportOptions) (string, error) {
+func (f *fakeBackend) ImportImage(_ context.Context, src io.Reader, o backend.ImportOptions) (string, error) {
 	b, _ := io.ReadAll(src)
 	f.mu.Lock()
 	f.imports, f.body = o, string(b)

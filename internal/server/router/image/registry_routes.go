@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/server/router"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/jsonstream"
@@ -30,7 +32,7 @@ func (ir *Router) pull(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	if err != nil {
 		return err
 	}
-	opts := PullOptions{Ref: ref, Auth: auth}
+	opts := backend.PullOptions{Ref: ref, Auth: auth}
 	if !router.VersionBefore(ctx, "1.32") {
 		opts.Platform = q.Get("platform")
 	}
@@ -45,7 +47,7 @@ func (ir *Router) push(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	if err != nil {
 		return err
 	}
-	opts := PushOptions{Name: vars["name"], Tag: r.URL.Query().Get("tag"), Auth: auth}
+	opts := backend.PushOptions{Name: vars["name"], Tag: r.URL.Query().Get("tag"), Auth: auth}
 	return stream(w, func(send func(jsonstream.Message)) error {
 		return ir.backend.PushImage(ctx, opts, send)
 	})

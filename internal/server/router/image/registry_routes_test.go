@@ -7,12 +7,13 @@ import (
 	"strings"
 	"testing"
 
-	imagerouter "github.com/berth/berth/internal/server/router/image"
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/jsonstream"
 )
 
-func (f *fakeBackend) PullImage(_ context.Context, o imagerouter.PullOptions, progress func(jsonstream.Message)) error {
+func (f *fakeBackend) PullImage(_ context.Context, o backend.PullOptions, progress func(jsonstream.Message)) error {
 	f.record("pull %s platform=%s user=%s", o.Ref, o.Platform, o.Auth.Username)
 	if strings.Contains(o.Ref, "nosuch") {
 		return errdefs.ErrNotFound.WithMessage("manifest for nosuch:latest not found: manifest unknown: manifest unknown")
@@ -21,7 +22,7 @@ func (f *fakeBackend) PullImage(_ context.Context, o imagerouter.PullOptions, pr
 	return nil
 }
 
-func (f *fakeBackend) PushImage(_ context.Context, o imagerouter.PushOptions, progress func(jsonstream.Message)) error {
+func (f *fakeBackend) PushImage(_ context.Context, o backend.PushOptions, progress func(jsonstream.Message)) error {
 	f.record("push %s tag=%s user=%s", o.Name, o.Tag, o.Auth.Username)
 	progress(jsonstream.Message{Status: "latest: digest: sha256:1 size: 1"})
 	return nil

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/server/router"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/jsonstream"
@@ -65,7 +67,7 @@ func (ir *Router) create(ctx context.Context, w http.ResponseWriter, r *http.Req
 	if err != nil {
 		return err
 	}
-	opts := ImportOptions{
+	opts := backend.ImportOptions{
 		Repo:    repo,
 		Tag:     tag,
 		Message: q.Get("message"),

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/server/router"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/build"
@@ -33,10 +35,10 @@ type bothDiskUsage struct {
 }
 
 func (s *Router) diskUsage(ctx context.Context, w http.ResponseWriter, r *http.Request, _ map[string]string) error {
-	var opts DiskUsageOptions
+	var opts backend.DiskUsageOptions
 	types, ok := r.URL.Query()["type"]
 	if !ok || router.VersionBefore(ctx, "1.42") {
-		opts = DiskUsageOptions{Images: true, Containers: true, Volumes: true, BuildCache: true}
+		opts = backend.DiskUsageOptions{Images: true, Containers: true, Volumes: true, BuildCache: true}
 	}
 	for _, t := range types {
 		switch system.DiskUsageObject(t) {
@@ -69,7 +71,7 @@ func (s *Router) diskUsage(ctx context.Context, w http.ResponseWriter, r *http.R
 	return router.WriteJSON(w, http.StatusOK, bothDiskUsage{old, currentShape(du, opts, verbose)})
 }
 
-func legacyShape(du *DiskUsage, opts DiskUsageOptions) *legacyDiskUsage {
+func legacyShape(du *backend.DiskUsage, opts backend.DiskUsageOptions) *legacyDiskUsage {
 	var out legacyDiskUsage
 	if opts.Images {
 		out.LayersSize = du.LayersSize
@@ -89,7 +91,7 @@ func legacyShape(du *DiskUsage, opts DiskUsageOptions) *legacyDiskUsage {
 
 // currentShape summarises each object type as API 1.52 does: counts, total
 // size and what removing the unused objects would free.
-func currentShape(du *DiskUsage, opts DiskUsageOptions, verbose bool) *system.DiskUsage {
+func currentShape(du *backend.DiskUsage, opts backend.DiskUsageOptions, verbose bool) *system.DiskUsage {
 	var out system.DiskUsage
 	if opts.Images {
 		u := &image.DiskUsage{TotalCount: int64(len(du.Images)), TotalSize: du.LayersSize}

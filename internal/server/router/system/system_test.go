@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
+
 	"github.com/berth/berth/internal/filters"
 	"github.com/berth/berth/internal/server"
 	"github.com/berth/berth/internal/server/router/system"
@@ -27,7 +29,7 @@ type fakeBackend struct {
 	mu           sync.Mutex // the handler runs in the server's goroutine
 	since, until time.Time
 	filters      filters.Args
-	dfOpts       system.DiskUsageOptions
+	dfOpts       backend.DiskUsageOptions
 	cancelled    chan struct{}
 }
 
@@ -39,11 +41,11 @@ func (f *fakeBackend) SystemVersion(context.Context) apisystem.VersionResponse {
 	return apisystem.VersionResponse{Version: "0.1.0", Os: "linux", Arch: "amd64"}
 }
 
-func (f *fakeBackend) SystemDiskUsage(_ context.Context, o system.DiskUsageOptions) (*system.DiskUsage, error) {
+func (f *fakeBackend) SystemDiskUsage(_ context.Context, o backend.DiskUsageOptions) (*backend.DiskUsage, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.dfOpts = o
-	return &system.DiskUsage{
+	return &backend.DiskUsage{
 		LayersSize: 1000,
 		Images: []image.Summary{
 			{ID: "sha256:a", Size: 600, SharedSize: 100, Containers: 1},
@@ -53,7 +55,7 @@ func (f *fakeBackend) SystemDiskUsage(_ context.Context, o system.DiskUsageOptio
 	}, nil
 }
 
-func (f *fakeBackend) options() system.DiskUsageOptions {
+func (f *fakeBackend) options() backend.DiskUsageOptions {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.dfOpts
