@@ -79,3 +79,11 @@ type ArchiveOptions struct {
 	NoOverwriteDirNonDir bool
 	CopyUIDGID           bool
 }
+
+// FramedWriter is implemented by the stdout and stderr writers a Streams
+// call returns when multiplexed: Raw is the connection beneath the framing,
+// for output that arrives framed already (the shim frames a container's live
+// output, and nothing frames it again).
+type FramedWriter interface {
+	Raw() io.Writer
+}

@@ -11,8 +11,9 @@ import (
 )
 
 // Run implements builder.Runner: a RUN step is an ordinary container,
-// created, started and waited for through the daemon's own paths, whose
-// upper directory then becomes the step's layer, as a commit makes one.
+// created through the daemon's own path and run to its exit by the
+// supervisor with its output attached; its upper directory then becomes
+// the step's layer, as a commit makes one.
 func (b buildBackend) Run(ctx context.Context, req builder.RunRequest) (io.ReadCloser, error) {
 	d := b.d
 	cfg := &apicontainer.Config{
@@ -31,33 +32,18 @@ func (b buildBackend) Run(ctx context.Context, req builder.RunRequest) (io.ReadC
 	if req.Started != nil {
 		req.Started(id)
 	}
-	exited, err := d.ContainerWait(ctx, id, apicontainer.WaitConditionNextExit)
+	out := req.Output
+	if out == nil {
+		out = io.Discard
+	}
+	code, err := d.sup.RunToExit(ctx, id, out, out)
 	if err != nil {
 		remove()
 		return nil, err
 	}
-	if err := d.ContainerStart(ctx, id); err != nil {
+	if code != 0 {
 		remove()
-		return nil, err
-	}
-	logs, _, err := d.ContainerLogs(ctx, id, backend.LogsOptions{Stdout: true, Stderr: true, Follow: true, Tail: "all"})
-	if err == nil {
-		for m := range logs {
-			if req.Output != nil {
-				req.Output.Write(m.Line)
-			}
-		}
-	}
-	var res apicontainer.WaitResponse
-	select {
-	case res = <-exited:
-	case <-ctx.Done():
-		remove()
-		return nil, ctx.Err()
-	}
-	if res.StatusCode != 0 {
-		remove()
-		return nil, &builder.ExitError{Code: int(res.StatusCode)}
+		return nil, &builder.ExitError{Code: code}
 	}
 	c, err := d.containers.Get(id)
 	if err != nil {

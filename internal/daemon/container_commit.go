@@ -59,15 +59,12 @@ func (d *Daemon) ContainerCommit(ctx context.Context, name string, opts backend.
 	if err != nil {
 		return "", err
 	}
-	if opts.Pause && c.State.Status == container.Running {
-		rt, err := d.runtimeFor(c.Runtime)
+	if opts.Pause {
+		thaw, err := d.sup.Freeze(ctx, c)
 		if err != nil {
 			return "", err
 		}
-		if err := rt.Pause(ctx, c.ID); err != nil {
-			return "", fmt.Errorf("pausing the container: %w", err)
-		}
-		defer rt.Resume(context.WithoutCancel(ctx), c.ID)
+		defer thaw()
 	}
 
 	d.gcMu.RLock()

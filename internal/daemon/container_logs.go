@@ -29,7 +29,7 @@ func (d *Daemon) ContainerLogs(ctx context.Context, name string, opts backend.Lo
 	}
 	stop := make(chan struct{})
 	if ro.Follow {
-		if exited, running := d.waitExit(c.ID); running {
+		if exited, running := d.sup.WaitExit(c.ID); running {
 			go func() {
 				select {
 				case <-exited:

@@ -40,6 +40,7 @@ func queryDaemon(t *testing.T) *Daemon {
 	if d.snapshots, err = snapshot.New(filepath.Join(dir, "data", "layers")); err != nil {
 		t.Fatal(err)
 	}
+	d.sup = d.newSupervisor()
 	return d
 }
 

@@ -3,11 +3,13 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/berth/berth/internal/backend"
+	"github.com/berth/berth/internal/supervisor"
 
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/mount"
@@ -30,15 +32,7 @@ func (d *Daemon) ContainerRemove(ctx context.Context, name string, opts backend.
 			}
 			return errdefs.ErrConflict.WithMessage(fmt.Sprintf("cannot remove container \"/%s\": container is running: stop the container before removing or force remove", c.Name))
 		}
-		// Recorded first, so the restart policy does not bring it back.
-		if _, err := d.containers.Update(c.ID, func(c *container.Container) error {
-			c.ManuallyStopped = true
-			return nil
-		}); err != nil {
-			return err
-		}
-		zero := 0
-		if err := d.stop(ctx, c, backend.StopOptions{Signal: "SIGKILL", Timeout: &zero}); err != nil && !errdefs.IsConflict(err) {
+		if err := d.sup.Terminate(ctx, c.ID); err != nil {
 			return err
 		}
 	}
@@ -63,7 +57,7 @@ func (d *Daemon) ContainerRemove(ctx context.Context, name string, opts backend.
 	}
 	d.releaseVolumes(c.ID, mounts, opts.RemoveVolumes)
 	d.logContainerEvent(c, events.ActionDestroy, nil)
-	d.waits.notifyRemoved(c.ID, c.State.ExitCode)
+	d.sup.Removed(c.ID, c.State.ExitCode)
 	return nil
 }
 
@@ -76,9 +70,12 @@ func (d *Daemon) cleanupContainer(ctx context.Context, c *container.Container) e
 	// a second later, when the shim has normally done it already.
 	if rt, err := d.runtimeFor(c.Runtime); err == nil {
 		if _, err := os.Stat(filepath.Join(rt.Root, c.ID)); err == nil {
+			req := supervisor.CreateRequest{ID: c.ID, RuntimeName: rt.Name, RuntimePath: rt.Path, RuntimeRoot: rt.Root}
 			go func() {
 				time.Sleep(time.Second)
-				rt.Delete(context.Background(), c.ID, true)
+				if err := d.sup.Cleanup(context.Background(), req); err != nil {
+					slog.Warn("removing a dead container's runtime state", "container", c.ID, "error", err)
+				}
 			}()
 		}
 	}

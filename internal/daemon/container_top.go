@@ -60,17 +60,13 @@ func (d *Daemon) ContainerTop(ctx context.Context, name, psArgs string) (*apicon
 	return top, nil
 }
 
-// containerPids reads the container's cgroup, or asks the runtime when
-// the cgroup cannot be read.
+// containerPids reads the container's cgroup, or asks its task when the
+// cgroup cannot be read.
 func (d *Daemon) containerPids(ctx context.Context, c *container.Container) ([]int, error) {
 	if pids, err := cgroups.Open(cgroupsPath(c.ID)).Pids(); err == nil && len(pids) > 0 {
 		return pids, nil
 	}
-	rt, err := d.runtimeFor(c.Runtime)
-	if err != nil {
-		return nil, err
-	}
-	return rt.Ps(ctx, c.ID)
+	return d.sup.Pids(ctx, c)
 }
 
 // runPS runs the host's ps, first asking it for just the container's pids

@@ -11,9 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
 	"github.com/berth/berth/internal/config"
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/content"
@@ -22,6 +22,7 @@ import (
 	"github.com/berth/berth/internal/network"
 	"github.com/berth/berth/internal/runtime"
 	"github.com/berth/berth/internal/snapshot"
+	"github.com/berth/berth/internal/supervisor"
 	"github.com/berth/berth/internal/volume"
 	bolt "go.etcd.io/bbolt"
 )
@@ -50,17 +51,10 @@ type Daemon struct {
 	shimPath       string
 	initPath       string
 
-	// waits holds clients waiting for containers to exit or go away.
-	waits waitList
-	// shims are the live connections to running containers' shims.
-	shims shimSet
-	// attaches are clients attached to containers that have not started.
-	attaches pendingAttaches
-	backoff  backoffs
-	execs    execSet
-	closing  atomic.Bool
-	started  time.Time
-	id       string // engine ID, reported by /info
+	// sup runs the containers: life cycle, monitors, exec, attach, wait.
+	sup     *supervisor.Supervisor
+	started time.Time
+	id      string // engine ID, reported by /info
 
 	// gcMu keeps garbage collection away from half-made images: whatever
 	// writes blobs or layer trees that no image references yet holds it for
@@ -140,18 +134,17 @@ func (d *Daemon) open(ctx context.Context) error {
 		return err
 	}
 	d.remountVolumes()
+	d.sup = d.newSupervisor()
 	d.restoreContainers(ctx)
 	return nil
 }
 
-// shuttingDown is true once Close began: container monitors then leave
-// their shims alone for the next berthd to find.
-func (d *Daemon) shuttingDown() bool { return d.closing.Load() }
-
 // Close releases the stores and the data-root lock. Running containers
 // keep running under their shims.
 func (d *Daemon) Close() error {
-	d.closing.Store(true)
+	if d.sup != nil {
+		d.sup.Close()
+	}
 	d.events.Close()
 	if d.networks != nil {
 		d.networks.Close()
@@ -167,4 +160,18 @@ func (d *Daemon) Close() error {
 		d.lock.Close()
 	}
 	return err
+}
+
+// newSupervisor wires the container supervisor to the daemon's services.
+func (d *Daemon) newSupervisor() *supervisor.Supervisor {
+	return supervisor.New(supervisor.Config{
+		Store:       d.containers,
+		Runtime:     supervisor.ShimRuntime{Binary: d.shimPath, Socket: d.shimSocket, ExitFile: d.exitFile},
+		Environment: environment{d},
+		Events:      d.logContainerEvent,
+		Remove: func(ctx context.Context, id string) error {
+			return d.ContainerRemove(ctx, id, backend.RemoveOptions{Force: true, RemoveVolumes: true})
+		},
+		RootfsDir: d.rootfsDir,
+	})
 }

@@ -38,6 +38,9 @@ type frameWriter struct {
 	stream byte
 }
 
+// Raw implements backend.FramedWriter.
+func (f frameWriter) Raw() io.Writer { return f.w }
+
 func (f frameWriter) Write(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil

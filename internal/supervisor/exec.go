@@ -1,4 +1,4 @@
-package daemon
+package supervisor
 
 import (
 	"context"
@@ -8,10 +8,8 @@ import (
 	"sync"
 
 	"github.com/berth/berth/internal/backend"
-
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/container/spec"
-	"github.com/berth/berth/internal/shim"
 	"github.com/containerd/errdefs"
 	apicontainer "github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
@@ -56,8 +54,8 @@ func (s *execSet) get(id string) (*execRecord, error) {
 }
 
 // ExecCreate prepares a process to run in a running container.
-func (d *Daemon) ExecCreate(ctx context.Context, name string, req *apicontainer.ExecCreateRequest) (string, error) {
-	c, err := d.containers.Get(name)
+func (s *Supervisor) ExecCreate(ctx context.Context, name string, req *apicontainer.ExecCreateRequest) (string, error) {
+	c, err := s.store.Get(name)
 	if err != nil {
 		return "", err
 	}
@@ -78,21 +76,21 @@ func (d *Daemon) ExecCreate(ctx context.Context, name string, req *apicontainer.
 		workdir = c.Config.WorkingDir
 	}
 	// Process layers req.Env over the container's own environment.
-	proc, err := spec.Process(spec.Input{ID: c.ID, Config: c.Config, HostConfig: c.HostConfig, Rootfs: d.rootfsDir(c.ID), Hostname: c.Config.Hostname},
-		req.Cmd, user, workdir, req.Env, req.Tty, req.Privileged || c.HostConfig.Privileged)
+	in := spec.Input{ID: c.ID, Config: c.Config, HostConfig: c.HostConfig, Rootfs: s.cfg.RootfsDir(c.ID), Hostname: c.Config.Hostname}
+	proc, err := spec.Process(in, req.Cmd, user, workdir, req.Env, req.Tty, req.Privileged || c.HostConfig.Privileged)
 	if err != nil {
 		return "", err
 	}
 	e := &execRecord{id: container.NewID(), containerID: c.ID, cfg: *req, process: proc}
-	d.execs.add(e)
-	d.logContainerEvent(c, events.Action("exec_create: "+strings.Join(req.Cmd, " ")), map[string]string{"execID": e.id})
+	s.execs.add(e)
+	s.event(c, events.Action("exec_create: "+strings.Join(req.Cmd, " ")), map[string]string{"execID": e.id})
 	return e.id, nil
 }
 
 // ExecStart runs a created exec; without Detach it streams until the
 // process ends.
-func (d *Daemon) ExecStart(ctx context.Context, execID string, opts backend.ExecStartOptions) error {
-	e, err := d.execs.get(execID)
+func (s *Supervisor) ExecStart(ctx context.Context, execID string, opts backend.ExecStartOptions) error {
+	e, err := s.execs.get(execID)
 	if err != nil {
 		return err
 	}
@@ -103,12 +101,12 @@ func (d *Daemon) ExecStart(ctx context.Context, execID string, opts backend.Exec
 	}
 	e.started = true
 	e.mu.Unlock()
-	c, err := d.containers.Get(e.containerID)
+	c, err := s.store.Get(e.containerID)
 	if err != nil {
 		return err
 	}
-	cl := d.shims.get(c.ID)
-	if cl == nil {
+	task := s.tasks.get(c.ID)
+	if task == nil {
 		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("container %s is not running", c.ID))
 	}
 	tty := e.cfg.Tty || opts.Tty
@@ -122,23 +120,28 @@ func (d *Daemon) ExecStart(ctx context.Context, execID string, opts backend.Exec
 			return err
 		}
 	}
-	conn, pid, err := cl.Exec(ctx, shim.ExecRequest{ID: e.id, Process: e.process, TTY: tty, Stdin: e.cfg.AttachStdin && !opts.Detach, Detach: opts.Detach})
+	conn, pid, err := task.Exec(ctx, ExecRequest{
+		ID: e.id, Process: e.process, TTY: tty, Detach: opts.Detach,
+		Stdin: e.cfg.AttachStdin && !opts.Detach, Stdout: e.cfg.AttachStdout, Stderr: e.cfg.AttachStderr,
+	})
 	if err != nil {
+		e.finish(execFailedCode(err))
 		return err
 	}
 	e.mu.Lock()
 	e.running, e.pid = true, pid
 	e.mu.Unlock()
-	d.logContainerEvent(c, events.Action("exec_start: "+strings.Join(e.cfg.Cmd, " ")), map[string]string{"execID": e.id})
+	s.event(c, events.Action("exec_start: "+strings.Join(e.cfg.Cmd, " ")), map[string]string{"execID": e.id})
 	if opts.Detach {
 		if conn != nil {
 			conn.Close()
 		}
+		go s.awaitExec(c, e, task)
 		return nil
 	}
 	defer conn.Close()
 	if opts.ConsoleSize != nil {
-		cl.Resize(ctx, e.id, int(opts.ConsoleSize[1]), int(opts.ConsoleSize[0]))
+		task.Resize(ctx, e.id, int(opts.ConsoleSize[1]), int(opts.ConsoleSize[0]))
 	}
 	if !e.cfg.AttachStdin {
 		stdin = nil
@@ -149,56 +152,72 @@ func (d *Daemon) ExecStart(ctx context.Context, execID string, opts backend.Exec
 	if !e.cfg.AttachStderr {
 		stderr = nil
 	}
-	// Exec streams are framed even with a TTY: the last frame is the exit code.
-	_, code := d.pumpStreams(conn, stdin, nil, true, stdout, stderr)
-	e.mu.Lock()
-	e.running = false
-	e.exitCode = &code
-	e.mu.Unlock()
-	d.logContainerEvent(c, events.ActionExecDie, map[string]string{"execID": e.id, "exitCode": fmt.Sprint(code)})
+	pumpStreams(conn, stdin, nil, !tty, stdout, stderr)
+	s.awaitExec(c, e, task)
 	return nil
 }
 
+// awaitExec records an exec's exit once its task reports it.
+func (s *Supervisor) awaitExec(c *container.Container, e *execRecord, task Task) {
+	st, err := task.ExecWait(context.Background(), e.id)
+	code := st.ExitCode
+	if err != nil {
+		code = execFailedCode(err)
+	}
+	e.finish(code)
+	s.event(c, events.ActionExecDie, map[string]string{"execID": e.id, "exitCode": fmt.Sprint(code)})
+}
+
+func (e *execRecord) finish(code int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.running = false
+	e.exitCode = &code
+}
+
+// execFailedCode is the exit code of an exec that could not run or be
+// followed: never 0, so a failure never reads as success.
+func execFailedCode(err error) int {
+	msg := strings.ToLower(err.Error())
+	switch {
+	case strings.Contains(msg, "not found"), strings.Contains(msg, "no such file"):
+		return 127
+	case strings.Contains(msg, "permission denied"):
+		return 126
+	}
+	return 126
+}
+
 // ExecResize sets the size of an exec's terminal.
-func (d *Daemon) ExecResize(ctx context.Context, execID string, height, width uint) error {
-	e, err := d.execs.get(execID)
+func (s *Supervisor) ExecResize(ctx context.Context, execID string, height, width uint) error {
+	e, err := s.execs.get(execID)
 	if err != nil {
 		return err
 	}
-	cl := d.shims.get(e.containerID)
-	if cl == nil {
+	task := s.tasks.get(e.containerID)
+	if task == nil {
 		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("container %s is not running", e.containerID))
 	}
-	return cl.Resize(ctx, e.id, int(width), int(height))
+	return task.Resize(ctx, e.id, int(width), int(height))
 }
 
 // ExecInspect describes an exec.
-func (d *Daemon) ExecInspect(ctx context.Context, execID string) (*apicontainer.ExecInspectResponse, error) {
-	e, err := d.execs.get(execID)
+func (s *Supervisor) ExecInspect(ctx context.Context, execID string) (*apicontainer.ExecInspectResponse, error) {
+	e, err := s.execs.get(execID)
 	if err != nil {
 		return nil, err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	running, pid := e.running, e.pid
-	if running {
-		// A detached exec's end is known only to the shim.
-		if cl := d.shims.get(e.containerID); cl != nil {
-			if st, err := cl.ExecState(ctx, e.id); err == nil && !st.Running {
-				code := st.ExitCode
-				e.running, e.exitCode, running = false, &code, false
-			}
-		}
-	}
 	resp := &apicontainer.ExecInspectResponse{
-		ID: e.id, Running: running, ContainerID: e.containerID, Pid: pid,
+		ID: e.id, Running: e.running, ContainerID: e.containerID, Pid: e.pid,
 		OpenStdin: e.cfg.AttachStdin, OpenStdout: e.cfg.AttachStdout, OpenStderr: e.cfg.AttachStderr,
 		ProcessConfig: &apicontainer.ExecProcessConfig{Tty: e.cfg.Tty, Privileged: &e.cfg.Privileged, User: e.cfg.User},
+		ExitCode:      e.exitCode,
 	}
 	if len(e.cfg.Cmd) > 0 {
 		resp.ProcessConfig.Entrypoint = e.cfg.Cmd[0]
 		resp.ProcessConfig.Arguments = e.cfg.Cmd[1:]
 	}
-	resp.ExitCode = e.exitCode
 	return resp, nil
 }

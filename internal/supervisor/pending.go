@@ -1,28 +1,26 @@
-package daemon
+package supervisor
 
 import (
 	"sync"
 	"time"
-
-	"github.com/berth/berth/internal/shim"
 )
 
 // pendingAttaches holds attach requests made before their container
 // started (docker run attaches first, then starts). Start hands each one
-// the new shim and waits until it is connected, so no output is missed.
+// the new task and waits until it is connected, so no output is missed.
 type pendingAttaches struct {
 	mu sync.Mutex
 	m  map[string][]*pendingAttach
 }
 
 type pendingAttach struct {
-	shim  chan *shim.Client
+	task  chan Task
 	ready chan struct{}
 }
 
 // add registers a waiter; cancel withdraws it.
 func (p *pendingAttaches) add(id string) (*pendingAttach, func()) {
-	pa := &pendingAttach{shim: make(chan *shim.Client, 1), ready: make(chan struct{})}
+	pa := &pendingAttach{task: make(chan Task, 1), ready: make(chan struct{})}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.m == nil {
@@ -45,15 +43,15 @@ func (p *pendingAttaches) add(id string) (*pendingAttach, func()) {
 	}
 }
 
-// connect gives every waiter of id the shim and waits (briefly) for each
+// connect gives every waiter of id the task and waits (briefly) for each
 // to have its stream open.
-func (p *pendingAttaches) connect(id string, cl *shim.Client) {
+func (p *pendingAttaches) connect(id string, t Task) {
 	p.mu.Lock()
 	list := p.m[id]
 	delete(p.m, id)
 	p.mu.Unlock()
 	for _, pa := range list {
-		pa.shim <- cl
+		pa.task <- t
 	}
 	deadline := time.After(5 * time.Second)
 	for _, pa := range list {
@@ -73,6 +71,6 @@ func (p *pendingAttaches) fail(id string) {
 	delete(p.m, id)
 	p.mu.Unlock()
 	for _, pa := range list {
-		close(pa.shim)
+		close(pa.task)
 	}
 }

@@ -1,4 +1,4 @@
-package daemon
+package supervisor
 
 import (
 	"context"
@@ -53,43 +53,46 @@ func send(chs []chan apicontainer.WaitResponse, code int, errMsg string) {
 	}
 }
 
-// ContainerWait registers a wait; the channel answers once the condition
+// Wait registers a wait; the channel answers once the condition
 // holds.
-func (d *Daemon) ContainerWait(ctx context.Context, name string, cond apicontainer.WaitCondition) (<-chan apicontainer.WaitResponse, error) {
-	c, err := d.containers.Get(name)
+func (s *Supervisor) Wait(ctx context.Context, name string, cond apicontainer.WaitCondition) (<-chan apicontainer.WaitResponse, error) {
+	c, err := s.store.Get(name)
 	if err != nil {
 		return nil, err
 	}
-	d.waits.mu.Lock()
-	defer d.waits.mu.Unlock()
+	s.waits.mu.Lock()
+	defer s.waits.mu.Unlock()
 	// Re-read under the wait lock: an exit committed before this point has
 	// already notified, so its result must come from the state.
-	c, err = d.containers.Get(c.ID)
+	c, err = s.store.Get(c.ID)
 	if err != nil {
 		return nil, err
 	}
 	switch cond {
 	case apicontainer.WaitConditionNextExit:
-		return d.waits.add(&d.waits.exit, c.ID), nil
+		return s.waits.add(&s.waits.exit, c.ID), nil
 	case apicontainer.WaitConditionRemoved:
-		return d.waits.add(&d.waits.removed, c.ID), nil
+		return s.waits.add(&s.waits.removed, c.ID), nil
 	}
 	if !c.State.IsRunning() {
 		ch := make(chan apicontainer.WaitResponse, 1)
 		send([]chan apicontainer.WaitResponse{ch}, c.State.ExitCode, "")
 		return ch, nil
 	}
-	return d.waits.add(&d.waits.exit, c.ID), nil
+	return s.waits.add(&s.waits.exit, c.ID), nil
 }
 
-// waitExit registers for the next exit of a running container; the
-// daemon's own stop and restart use it.
-func (d *Daemon) waitExit(id string) (<-chan apicontainer.WaitResponse, bool) {
-	d.waits.mu.Lock()
-	defer d.waits.mu.Unlock()
-	c, err := d.containers.Get(id)
+// WaitExit registers for the next exit of a running container; running is
+// false when it is not running.
+func (s *Supervisor) WaitExit(id string) (<-chan apicontainer.WaitResponse, bool) {
+	s.waits.mu.Lock()
+	defer s.waits.mu.Unlock()
+	c, err := s.store.Get(id)
 	if err != nil || !c.State.IsRunning() {
 		return nil, false
 	}
-	return d.waits.add(&d.waits.exit, id), true
+	return s.waits.add(&s.waits.exit, id), true
 }
+
+// Removed answers the clients waiting for container id to go away.
+func (s *Supervisor) Removed(id string, exitCode int) { s.waits.notifyRemoved(id, exitCode) }
