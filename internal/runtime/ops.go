@@ -95,9 +95,16 @@ func (r Runtime) Resume(ctx context.Context, id string) error {
 }
 
 // Update applies resources (the JSON of an OCI LinuxResources) to a
-// running container.
+// running container. The file handed to the runtime lives in its state
+// root, as its log does, so a process killed mid-call leaves nothing in
+// the host's temp dir.
 func (r Runtime) Update(ctx context.Context, id string, resources []byte) error {
-	f, err := os.CreateTemp("", "berth-resources-*.json")
+	if r.Root != "" {
+		if err := os.MkdirAll(r.Root, 0o700); err != nil {
+			return err
+		}
+	}
+	f, err := os.CreateTemp(r.Root, ".resources-*.json")
 	if err != nil {
 		return err
 	}
