@@ -127,10 +127,7 @@ func (c *Client) call(ctx context.Context, req request, v any) (*Conn, error) {
 	var e errorReply
 	if json.Unmarshal(answer, &e); e.Error != "" {
 		conn.Close()
-		if e.Error == ErrNotRunning.Error() {
-			return nil, ErrNotRunning
-		}
-		return nil, errors.New(e.Error)
+		return nil, replyError(e.Error)
 	}
 	if v != nil {
 		if err := json.Unmarshal(answer, v); err != nil {
@@ -184,8 +181,12 @@ func (c *Client) Kill(ctx context.Context, sig syscall.Signal, all bool) error {
 }
 
 // Attach returns a connection carrying the container's output from now on
-// (raw with a TTY, else 8-byte framed) and taking its stdin; tty says
-// which. The shim closes it when the container exits.
+// and taking its stdin; tty says which format the output has. It is
+// already what a Docker API client receives: raw bytes with a TTY, else
+// Docker's 8-byte multiplexed frames (stdout 1, stderr 2) of the streams
+// asked for, and nothing else. CloseWrite ends the input (with StdinOnce
+// that closes the container's stdin); the shim closes the connection once
+// the container exited and its output is drained.
 func (c *Client) Attach(ctx context.Context, stdin, stdout, stderr bool) (net.Conn, bool, error) {
 	var a attachReply
 	conn, err := c.call(ctx, request{Op: "attach", Stdin: stdin, Stdout: stdout, Stderr: stderr}, &a)
@@ -212,18 +213,39 @@ type ExecRequest struct {
 	TTY     bool
 	Stdin   bool
 	Detach  bool
+	// DockerStream makes the exec's connection carry exactly what a
+	// Docker API client receives: raw bytes with a TTY, else Docker's
+	// 8-byte multiplexed frames (stdout 1, stderr 2), only of the output
+	// Stdout and Stderr ask for, and no exit frame. The shim closes it
+	// once the process exited and its output is drained; ExecWait then
+	// tells the exit code. Without it the stream is the shim's own
+	// (deprecated: removed once berthd uses the wire stream).
+	DockerStream bool
+	// Stdout and Stderr choose the output a DockerStream carries; output
+	// not asked for is read and dropped.
+	Stdout, Stderr bool
 }
 
-// Exec starts a process in the container. Unless detached, the returned
-// connection streams it like Attach and ends with a StreamExit frame
-// holding the exit code; exec output is framed even with a TTY.
+// Exec starts a process in the container and returns, unless detached, a
+// connection streaming its output and taking its stdin (CloseWrite closes
+// the process's stdin without a TTY), and its host pid. With DockerStream
+// see ExecRequest. Without it, output is framed even with a TTY and the
+// last frame is a StreamExit frame holding the exit code (deprecated:
+// removed once berthd uses the wire stream).
+//
+// When the process cannot be started the error carries the runtime's
+// words and the exec still exists, ended: ExecWait and ExecState report
+// 127 for a missing executable and 126 for one that cannot be run.
 func (c *Client) Exec(ctx context.Context, req ExecRequest) (net.Conn, int, error) {
 	proc, err := json.Marshal(req.Process)
 	if err != nil {
 		return nil, 0, err
 	}
 	var r execReply
-	conn, err := c.call(ctx, request{Op: "exec", Exec: req.ID, Process: proc, TTY: req.TTY, Stdin: req.Stdin, Detach: req.Detach}, &r)
+	conn, err := c.call(ctx, request{
+		Op: "exec", Exec: req.ID, Process: proc, TTY: req.TTY, Stdin: req.Stdin, Detach: req.Detach,
+		DockerStream: req.DockerStream, Stdout: req.Stdout, Stderr: req.Stderr,
+	}, &r)
 	if err != nil {
 		return nil, 0, err
 	}

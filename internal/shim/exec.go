@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/berth/berth/internal/runtime"
 )
@@ -24,24 +25,61 @@ type execProc struct {
 	code    int // valid once done is closed
 }
 
-func (s *server) execState(id string) (ExecStatus, error) {
+func (s *server) lookupExec(id string) (*execProc, error) {
 	s.mu.Lock()
 	e, ok := s.execs[id]
 	s.mu.Unlock()
 	if !ok {
-		return ExecStatus{}, errors.New("no such exec: " + id)
+		return nil, errors.New("no such exec: " + id)
+	}
+	return e, nil
+}
+
+func (s *server) execState(id string) (ExecStatus, error) {
+	e, err := s.lookupExec(id)
+	if err != nil {
+		return ExecStatus{}, err
 	}
 	select {
 	case <-e.done:
 		return ExecStatus{Pid: e.pid, ExitCode: e.code}, nil
 	default:
+		// Still starting, maybe: the pid is set under the lock.
+		s.mu.Lock()
+		defer s.mu.Unlock()
 		return ExecStatus{Pid: e.pid, Running: true}, nil
 	}
 }
 
+// execWait blocks until exec id has exited. Exec processes die with the
+// container's pid namespace, so their exits arrive with the init's; one
+// that has not a moment after the init's (a process outside the
+// container's pid namespace) will not be seen by this shim, which is
+// about to end.
+func (s *server) execWait(id string) (ExecStatus, error) {
+	e, err := s.lookupExec(id)
+	if err != nil {
+		return ExecStatus{}, err
+	}
+	select {
+	case <-e.done:
+	case <-s.done:
+		t := time.NewTimer(drainTimeout)
+		defer t.Stop()
+		select {
+		case <-e.done:
+		case <-t.C:
+			return ExecStatus{}, ErrNotRunning
+		}
+	}
+	return ExecStatus{Pid: e.pid, ExitCode: e.code}, nil
+}
+
 // exec starts req.Process in the container and, unless detached, streams
-// its output to conn and conn's bytes to its stdin, ending with the exit
-// code frame.
+// its output to conn and conn's bytes to its stdin until it exited and its
+// output is drained. With req.DockerStream the stream is what a Docker API
+// client receives; without, every output is framed and an exit frame ends
+// it (deprecated: removed once berthd uses the wire stream).
 func (s *server) exec(conn *net.UnixConn, br *bufio.Reader, req request) {
 	s.mu.Lock()
 	if s.exited {
@@ -63,9 +101,10 @@ func (s *server) exec(conn *net.UnixConn, br *bufio.Reader, req request) {
 
 	in, outs, err := s.startExec(e, base, req)
 	if err != nil {
-		s.mu.Lock()
-		delete(s.execs, req.Exec)
-		s.mu.Unlock()
+		// The exec stays known, ended with the code Docker reports for
+		// a process that could not start.
+		e.code = startFailureCode(err)
+		close(e.done)
 		reply(conn, nil, err)
 		return
 	}
@@ -87,15 +126,14 @@ func (s *server) exec(conn *net.UnixConn, br *bufio.Reader, req request) {
 	for stream, r := range outs {
 		d := make(chan struct{})
 		dones = append(dones, d)
+		send := execSender(req, stream)
 		go pump(r, func(p []byte) {
 			wmu.Lock()
 			defer wmu.Unlock()
-			if conn == nil {
+			if conn == nil || send == nil {
 				return
 			}
-			// Exec streams are framed even with a TTY, so the exit frame
-			// that ends them can never be mistaken for output.
-			if werr := writeFrame(conn, stream, p); werr != nil {
+			if werr := send(conn, p); werr != nil {
 				conn = nil
 			}
 		}, d)
@@ -109,10 +147,29 @@ func (s *server) exec(conn *net.UnixConn, br *bufio.Reader, req request) {
 		r.Close()
 	}
 	wmu.Lock()
-	if conn != nil {
+	if conn != nil && !req.DockerStream {
 		writeFrame(conn, StreamExit, exitFrame(e.code))
 	}
 	wmu.Unlock()
+}
+
+// execSender is how output of stream reaches an exec's connection, or nil
+// when it is not sent. A Docker stream carries the raw terminal with a TTY
+// and Docker's frames without, each only when asked for; the shim's own
+// stream frames everything, so that the exit frame ending it can never be
+// mistaken for output (deprecated: removed once berthd uses the wire
+// stream).
+func execSender(req request, stream byte) func(io.Writer, []byte) error {
+	framed := func(w io.Writer, p []byte) error { return writeFrame(w, stream, p) }
+	switch {
+	case !req.DockerStream:
+		return framed
+	case stream == StreamStdout && !req.Stdout, stream == StreamStderr && !req.Stderr:
+		return nil
+	case req.TTY:
+		return func(w io.Writer, p []byte) error { _, err := w.Write(p); return err }
+	}
+	return framed
 }
 
 // startExec runs `runtime exec --detach` for req and returns the shim's
@@ -159,12 +216,16 @@ func (s *server) startExec(e *execProc, base string, req request) (*os.File, map
 		in, outs[StreamStdout], outs[StreamStderr] = io.in, io.out, io.err
 	}
 	data, err := os.ReadFile(opts.PidFile)
+	var pid int
 	if err == nil {
-		e.pid, err = strconv.Atoi(strings.TrimSpace(string(data)))
+		pid, err = strconv.Atoi(strings.TrimSpace(string(data)))
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("exec pid file: %w", err)
 	}
+	s.mu.Lock()
+	e.pid = pid
+	s.mu.Unlock()
 	exited := s.reaper.Watch(e.pid)
 	go func() {
 		x := <-exited

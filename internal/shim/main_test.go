@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/berth/berth/internal/runtime"
 	"github.com/berth/berth/internal/testutil"
 )
 
@@ -54,16 +55,28 @@ type fixture struct {
 	exited chan struct{} // closed when the shim process was reaped
 }
 
-// newConfig writes a bundle running args and returns the shim's config.
+// newConfig writes a bundle running args and returns the shim's config,
+// with runc as the runtime.
 func newConfig(t *testing.T, tty bool, args ...string) LaunchConfig {
+	t.Helper()
+	return newRuntimeConfig(t, "runc", tty, args...)
+}
+
+// newRuntimeConfig is newConfig with the runtime called name; the test is
+// skipped when that runtime is missing or cannot run containers here.
+func newRuntimeConfig(t *testing.T, name string, tty bool, args ...string) LaunchConfig {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root")
 	}
-	runc, err := exec.LookPath("runc")
+	rt, err := runtime.Detect(name)
 	if err != nil {
-		t.Skip("needs runc")
+		t.Skip(err)
 	}
+	if err := runtime.Works(context.Background(), rt); err != nil {
+		t.Skip(err)
+	}
+	rtPath := rt.Path
 	bundle := t.TempDir()
 	rootfs := filepath.Join(bundle, "rootfs")
 	os.Mkdir(rootfs, 0o755)
@@ -96,20 +109,28 @@ func newConfig(t *testing.T, tty bool, args ...string) LaunchConfig {
 	if err := os.WriteFile(filepath.Join(bundle, "config.json"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	stateRoot := filepath.Join(t.TempDir(), "runc")
+	stateRoot := filepath.Join(t.TempDir(), name)
 	t.Cleanup(func() {
-		exec.Command(runc, "--root", stateRoot, "delete", "--force", id).Run()
+		exec.Command(rtPath, "--root", stateRoot, "delete", "--force", id).Run()
 		cgroups, _ := filepath.Glob("/sys/fs/cgroup/*/berth/" + id)
 		for _, cg := range cgroups {
 			os.Remove(cg)
 		}
 	})
 	return LaunchConfig{Binary: shimBinary, Config: Config{
-		ID: id, Bundle: bundle, RuntimeName: "runc", RuntimePath: runc, RuntimeRoot: stateRoot,
+		ID: id, Bundle: bundle, RuntimeName: name, RuntimePath: rtPath, RuntimeRoot: stateRoot,
 		Socket: filepath.Join(bundle, "shim.sock"), ExitFile: filepath.Join(bundle, "exit.json"),
 		LogPath: filepath.Join(bundle, id+"-json.log"), LogMaxFile: 1, TTY: tty,
 		CgroupPath: "/berth/" + id,
 	}}
+}
+
+// eachRuntime runs test once per runtime as a subtest; newRuntimeConfig
+// skips a runtime that cannot run containers here.
+func eachRuntime(t *testing.T, test func(t *testing.T, runtime string)) {
+	for _, name := range []string{"runc", "crun"} {
+		t.Run(name, func(t *testing.T) { test(t, name) })
+	}
 }
 
 // launch starts the shim for cfg; the cleanup kills and reaps it.

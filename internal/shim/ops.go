@@ -10,10 +10,6 @@ import (
 	"syscall"
 )
 
-// ErrNotRunning is the answer to an op that needs a running container (or
-// exec process) after it exited.
-var ErrNotRunning = errors.New("container is not running")
-
 // handle serves one connection: one request, one answer, maybe a stream.
 func (s *server) handle(conn *net.UnixConn) {
 	defer conn.Close()
@@ -53,6 +49,18 @@ func (s *server) handle(conn *net.UnixConn) {
 	case "execState":
 		st, err := s.execState(req.Exec)
 		reply(conn, st, err)
+	case "execWait":
+		st, err := s.execWait(req.Exec)
+		reply(conn, st, err)
+	case "pause", "resume":
+		reply(conn, struct{}{}, s.pause(req.Op == "resume"))
+	case "update":
+		reply(conn, struct{}{}, s.update(req.Resources))
+	case "pids":
+		pids, err := s.pids()
+		reply(conn, pids, err)
+	case "checkpoint":
+		reply(conn, nil, ErrCheckpointUnsupported)
 	default:
 		reply(conn, nil, errors.New("unknown op "+req.Op))
 	}

@@ -27,6 +27,11 @@ type request struct {
 	Process json.RawMessage `json:"process,omitempty"`
 	TTY     bool            `json:"tty,omitempty"`
 	Detach  bool            `json:"detach,omitempty"`
+	// DockerStream asks for an exec stream in Docker's own format (see
+	// ExecRequest.DockerStream).
+	DockerStream bool `json:"dockerStream,omitempty"`
+	// Resources is the OCI LinuxResources JSON of update.
+	Resources json.RawMessage `json:"resources,omitempty"`
 }
 
 type errorReply struct {
@@ -64,9 +69,14 @@ type execReply struct {
 	Pid int `json:"pid"`
 }
 
+type pidsReply struct {
+	Pids []int `json:"pids"`
+}
+
 // Stream types of the 8-byte frame header, as Docker's multiplexed
-// stream; StreamExit is the shim's own: the last frame of an exec stream,
-// whose 4-byte payload is the big-endian exit code.
+// stream; StreamExit is the shim's own: the last frame of an exec stream
+// without DockerStream, whose 4-byte payload is the big-endian exit code
+// (deprecated: removed once berthd uses the wire stream).
 const (
 	StreamStdin  = 0
 	StreamStdout = 1
