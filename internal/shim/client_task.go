@@ -52,8 +52,11 @@ func (c *Client) Checkpoint(ctx context.Context) error {
 // ExecWait blocks until exec id has exited and returns its status, with
 // Running false. An exec whose process could not be started has exited
 // too: with 127 when its executable does not exist, 126 when it cannot be
-// run (Docker's codes). The shim goes away soon after the container's init
-// exits; an exec's status is only known to it until then.
+// run (Docker's codes). The shim stops taking connections once the
+// container's init exited and ends soon after, and an exec's status is only
+// known to it: a caller that needs the code whatever happens calls ExecWait
+// as soon as Exec returned, alongside reading the stream; a wait already in
+// flight gets its answer before the shim ends.
 func (c *Client) ExecWait(ctx context.Context, id string) (ExecStatus, error) {
 	var st ExecStatus
 	err := c.do(ctx, request{Op: "execWait", Exec: id}, &st)

@@ -52,10 +52,10 @@ func (s *server) execState(id string) (ExecStatus, error) {
 }
 
 // execWait blocks until exec id has exited. Exec processes die with the
-// container's pid namespace, so their exits arrive with the init's; one
-// that has not a moment after the init's (a process outside the
-// container's pid namespace) will not be seen by this shim, which is
-// about to end.
+// container's pid namespace, and the kernel reports the init's exit only
+// once they are reaped, so their exits come first; one that has not
+// arrived a moment after the init's (a process outside the container's pid
+// namespace) will not be seen by this shim, which is about to end.
 func (s *server) execWait(id string) (ExecStatus, error) {
 	e, err := s.lookupExec(id)
 	if err != nil {
@@ -64,7 +64,7 @@ func (s *server) execWait(id string) (ExecStatus, error) {
 	select {
 	case <-e.done:
 	case <-s.done:
-		t := time.NewTimer(drainTimeout)
+		t := time.NewTimer(execExitGrace)
 		defer t.Stop()
 		select {
 		case <-e.done:

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -185,4 +186,62 @@ func TestExecWaitBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.waitExit(137)
+}
+
+// TestExecWaitAcrossContainerExit waits for an exec that dies with its
+// container: the wait, started alongside the stream, gets the exec's code
+// although the shim ends right after.
+func TestExecWaitAcrossContainerExit(t *testing.T) {
+	f := launch(t, newConfig(t, false, "sleep", "100"))
+	if err := f.client.Start(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	conn, _, err := f.client.Exec(ctxT(t), ExecRequest{ID: "long", Process: shProc("echo up; exec sleep 100"), DockerStream: true, Stdout: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	type result struct {
+		st  ExecStatus
+		err error
+	}
+	waited := make(chan result, 1)
+	go func() {
+		st, err := f.client.ExecWait(ctxT(t), "long")
+		waited <- result{st, err}
+	}()
+	// The wait's connection is in before the init dies.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if n := shimConnections(t, f); n >= 2 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if err := f.client.Kill(ctxT(t), syscall.SIGKILL, false); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := readAll(t, conn), dockerFrame(StreamStdout, "up\n"); !bytes.Equal(got, want) {
+		t.Fatalf("stream %q, want %q", got, want)
+	}
+	r := <-waited
+	if r.err != nil || r.st.Running || r.st.ExitCode != 137 {
+		t.Fatalf("exec wait %+v %v, want exit 137", r.st, r.err)
+	}
+	<-f.exited
+}
+
+// shimConnections counts the unix sockets the shim process has open
+// beyond its listener: the connections it accepted.
+func shimConnections(t *testing.T, f *fixture) int {
+	dir := "/proc/" + strconv.Itoa(f.client.Process().Pid) + "/fd"
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range ents {
+		if l, _ := os.Readlink(filepath.Join(dir, e.Name())); strings.HasPrefix(l, "socket:") {
+			n++
+		}
+	}
+	return n - 1
 }

@@ -22,6 +22,10 @@ const (
 	drainTimeout   = 5 * time.Second  // output after the init exited
 	consoleTimeout = 30 * time.Second // the runtime sending the pty
 	runtimeTimeout = 60 * time.Second // any one runtime invocation
+	answerGrace    = 2 * time.Second  // answers in flight when the shim ends
+	// execExitGrace is how long execWait waits, once the init exited, for
+	// an exec's exit; shorter than answerGrace so its answer goes out.
+	execExitGrace = time.Second
 )
 
 // server is one running shim.
@@ -90,7 +94,7 @@ func Serve(cfg Config) error {
 	// Let waiters receive their answer before the process ends.
 	idle := make(chan struct{})
 	go func() { s.conns.Wait(); close(idle) }()
-	waitAll(2*time.Second, idle)
+	waitAll(answerGrace, idle)
 	return nil
 }
 
