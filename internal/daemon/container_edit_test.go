@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -162,19 +161,6 @@ func TestContainerUpdateStopped(t *testing.T) {
 	}
 	if _, err := d.ContainerUpdate(ctx, "ghost", &apicontainer.UpdateConfig{}); !errdefs.IsNotFound(err) {
 		t.Errorf("ghost: %v", err)
-	}
-}
-
-func TestOCIResources(t *testing.T) {
-	minus := int64(0)
-	r := ociResources(apicontainer.Resources{Memory: 64 << 20, NanoCPUs: 1.5e9, CPUShares: 256, PidsLimit: &minus, BlkioWeight: 300, CpusetCpus: "0"})
-	data, _ := json.Marshal(r)
-	want := `{"memory":{"limit":67108864},"cpu":{"shares":256,"quota":150000,"period":100000,"cpus":"0"},"pids":{"limit":-1},"blockIO":{"weight":300}}`
-	if string(data) != want {
-		t.Errorf("got  %s\nwant %s", data, want)
-	}
-	if data, _ := json.Marshal(ociResources(apicontainer.Resources{})); string(data) != "{}" {
-		t.Errorf("empty update gives %s", data)
 	}
 }
 

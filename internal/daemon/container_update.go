@@ -11,10 +11,10 @@ import (
 
 	"github.com/berth/berth/internal/cgroups"
 	"github.com/berth/berth/internal/container"
+	"github.com/berth/berth/internal/container/spec"
 	"github.com/containerd/errdefs"
 	apicontainer "github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
-	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
 // ContainerUpdate changes a container's resource limits and restart
@@ -70,7 +70,11 @@ func (d *Daemon) applyResources(ctx context.Context, c *container.Container, res
 	if err != nil {
 		return err
 	}
-	data, err := json.Marshal(ociResources(res))
+	oci, err := spec.UpdateResources(res)
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(oci)
 	if err != nil {
 		return err
 	}
@@ -171,6 +175,23 @@ func mergeUpdate(hc *apicontainer.HostConfig, r apicontainer.Resources, policy a
 	if r.BlkioWeight != 0 {
 		cur.BlkioWeight = r.BlkioWeight
 	}
+	// The device lists go to the runtime as given, so they are kept too
+	// (as Docker does): the next start then applies the same limits.
+	if r.BlkioWeightDevice != nil {
+		cur.BlkioWeightDevice = r.BlkioWeightDevice
+	}
+	if r.BlkioDeviceReadBps != nil {
+		cur.BlkioDeviceReadBps = r.BlkioDeviceReadBps
+	}
+	if r.BlkioDeviceWriteBps != nil {
+		cur.BlkioDeviceWriteBps = r.BlkioDeviceWriteBps
+	}
+	if r.BlkioDeviceReadIOps != nil {
+		cur.BlkioDeviceReadIOps = r.BlkioDeviceReadIOps
+	}
+	if r.BlkioDeviceWriteIOps != nil {
+		cur.BlkioDeviceWriteIOps = r.BlkioDeviceWriteIOps
+	}
 	if r.CpusetCpus != "" {
 		cur.CpusetCpus = r.CpusetCpus
 	}
@@ -185,60 +206,6 @@ func mergeUpdate(hc *apicontainer.HostConfig, r apicontainer.Resources, policy a
 		hc.RestartPolicy = policy
 	}
 	return nil
-}
-
-// ociResources is the OCI form of the settings an update gives; what it
-// leaves out the runtime leaves as it is.
-func ociResources(r apicontainer.Resources) *specs.LinuxResources {
-	out := &specs.LinuxResources{}
-	var mem specs.LinuxMemory
-	if r.Memory != 0 {
-		mem.Limit = &r.Memory
-	}
-	if r.MemoryReservation != 0 {
-		mem.Reservation = &r.MemoryReservation
-	}
-	if r.MemorySwap != 0 {
-		mem.Swap = &r.MemorySwap
-	}
-	if mem != (specs.LinuxMemory{}) {
-		out.Memory = &mem
-	}
-	cpu := specs.LinuxCPU{Cpus: r.CpusetCpus, Mems: r.CpusetMems}
-	if r.CPUShares != 0 {
-		v := uint64(r.CPUShares)
-		cpu.Shares = &v
-	}
-	var period uint64
-	quota := r.CPUQuota
-	if r.NanoCPUs != 0 {
-		period = 100000 // the kernel's default CFS period, 100ms
-		quota = r.NanoCPUs * int64(period) / 1e9
-	} else if r.CPUPeriod != 0 {
-		period = uint64(r.CPUPeriod)
-	}
-	if period != 0 {
-		cpu.Period = &period
-	}
-	if quota != 0 {
-		cpu.Quota = &quota
-	}
-	if cpu != (specs.LinuxCPU{}) {
-		out.CPU = &cpu
-	}
-	if r.BlkioWeight != 0 {
-		w := r.BlkioWeight
-		out.BlockIO = &specs.LinuxBlockIO{Weight: &w}
-	}
-	if r.PidsLimit != nil {
-		// 0 and negative values lift the limit; the runtime wants -1.
-		limit := *r.PidsLimit
-		if limit <= 0 {
-			limit = -1
-		}
-		out.Pids = &specs.LinuxPids{Limit: &limit}
-	}
-	return out
 }
 
 // checkCpuset refuses a --cpuset-cpus or --cpuset-mems list that is

@@ -17,20 +17,40 @@ const minMemory = 6 << 20
 // default).
 const cpuPeriod = 100000
 
-// resources maps HostConfig's cgroup limits to the spec. The same fields
-// serve cgroup v1 and v2: the runtime converts (shares to weight, swap to
-// swap.max) on v2.
+// resources checks HostConfig's cgroup limits as Docker does at create and
+// maps them to the spec.
 func resources(r container.Resources, v2 bool) (*specs.LinuxResources, error) {
 	if err := checkResources(r); err != nil {
 		return nil, err
 	}
+	return mapResources(r, v2)
+}
+
+// UpdateResources is the OCI form of the limits a `docker update` gives a
+// running container: what it leaves out (zero), the runtime leaves as it
+// is. Like Docker, an update does not touch swappiness, the OOM killer or
+// the realtime budget of a running container; the caller has checked the
+// values already, against what the container has.
+func UpdateResources(r container.Resources) (*specs.LinuxResources, error) {
+	r.MemorySwappiness, r.OomKillDisable = nil, nil
+	r.CPURealtimePeriod, r.CPURealtimeRuntime = 0, 0
+	return mapResources(r, false)
+}
+
+// mapResources is the one mapping of HostConfig's cgroup limits to the
+// spec, for create and update alike; a zero field is left out. The same
+// fields serve cgroup v1 and v2: the runtime converts (shares to weight,
+// swap to swap.max) on v2.
+func mapResources(r container.Resources, v2 bool) (*specs.LinuxResources, error) {
 	out := &specs.LinuxResources{}
 
 	mem := &specs.LinuxMemory{}
 	if r.Memory > 0 {
 		mem.Limit = &r.Memory
 	}
-	if r.MemorySwap != 0 && (r.Memory > 0 || r.MemorySwap == -1) {
+	// As Docker: only a real swap limit goes to the runtime; -1
+	// (unlimited) is what the runtime does without one.
+	if r.MemorySwap > 0 {
 		mem.Swap = &r.MemorySwap
 	}
 	if r.MemoryReservation > 0 {
@@ -54,16 +74,21 @@ func resources(r container.Resources, v2 bool) (*specs.LinuxResources, error) {
 		v := uint64(r.CPUShares)
 		cpu.Shares = &v
 	}
+	// --cpus is a period and a quota. Create and update refuse it beside
+	// a CPU period or a positive quota; beside a quota of -1 it still
+	// wins, as in Docker's update, so a container gets the same limit
+	// from an update as from its next start.
 	if r.NanoCPUs > 0 {
 		period, quota := uint64(cpuPeriod), r.NanoCPUs*cpuPeriod/1e9
 		cpu.Period, cpu.Quota = &period, &quota
-	}
-	if r.CPUPeriod > 0 {
-		v := uint64(r.CPUPeriod)
-		cpu.Period = &v
-	}
-	if r.CPUQuota != 0 {
-		cpu.Quota = &r.CPUQuota
+	} else {
+		if r.CPUPeriod > 0 {
+			v := uint64(r.CPUPeriod)
+			cpu.Period = &v
+		}
+		if r.CPUQuota != 0 {
+			cpu.Quota = &r.CPUQuota
+		}
 	}
 	if r.CPURealtimePeriod > 0 {
 		v := uint64(r.CPURealtimePeriod)
@@ -76,9 +101,14 @@ func resources(r container.Resources, v2 bool) (*specs.LinuxResources, error) {
 		out.CPU = cpu
 	}
 
-	// 0 and -1 both mean "no limit" in Docker's API.
-	if r.PidsLimit != nil && *r.PidsLimit > 0 {
-		out.Pids = &specs.LinuxPids{Limit: r.PidsLimit}
+	// 0 and -1 both mean "no limit" in Docker's API; the runtime wants -1
+	// to lift a limit an earlier update set.
+	if r.PidsLimit != nil {
+		limit := *r.PidsLimit
+		if limit <= 0 {
+			limit = -1
+		}
+		out.Pids = &specs.LinuxPids{Limit: &limit}
 	}
 
 	blk, err := blockIO(r)

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"encoding/json"
 	"runtime"
 	"strings"
 	"testing"
@@ -33,9 +34,11 @@ func TestResources(t *testing.T) {
 					t.Errorf("%+v", m)
 				}
 			}},
+		// Docker gives the runtime only a real swap limit; without one the
+		// runtime leaves swap unlimited, which is what -1 asks for.
 		{name: "unlimited swap", r: container.Resources{Memory: 64 << 20, MemorySwap: -1},
 			check: func(t *testing.T, r *specs.LinuxResources) {
-				if *r.Memory.Swap != -1 {
+				if r.Memory.Swap != nil || *r.Memory.Limit != 64<<20 {
 					t.Errorf("%+v", r.Memory)
 				}
 			}},
@@ -63,11 +66,30 @@ func TestResources(t *testing.T) {
 				t.Errorf("%+v", r.Pids)
 			}
 		}},
+		// 0 and -1 both lift the limit; the runtime is told -1, as Docker does.
 		{name: "pids unlimited", r: container.Resources{PidsLimit: i64(-1)}, check: func(t *testing.T, r *specs.LinuxResources) {
-			if r.Pids != nil {
+			if r.Pids == nil || *r.Pids.Limit != -1 {
 				t.Errorf("%+v", r.Pids)
 			}
 		}},
+		{name: "pids zero", r: container.Resources{PidsLimit: i64(0)}, check: func(t *testing.T, r *specs.LinuxResources) {
+			if r.Pids == nil || *r.Pids.Limit != -1 {
+				t.Errorf("%+v", r.Pids)
+			}
+		}},
+		// --cpus wins over a quota of -1 (the only quota allowed beside it).
+		{name: "cpus beside unlimited quota", r: container.Resources{NanoCPUs: 1e9, CPUQuota: -1},
+			check: func(t *testing.T, r *specs.LinuxResources) {
+				if *r.CPU.Period != 100000 || *r.CPU.Quota != 100000 {
+					t.Errorf("%+v", r.CPU)
+				}
+			}},
+		{name: "unlimited quota", r: container.Resources{CPUQuota: -1},
+			check: func(t *testing.T, r *specs.LinuxResources) {
+				if r.CPU.Period != nil || *r.CPU.Quota != -1 {
+					t.Errorf("%+v", r.CPU)
+				}
+			}},
 		{name: "blkio weight", r: container.Resources{BlkioWeight: 300}, check: func(t *testing.T, r *specs.LinuxResources) {
 			if *r.BlockIO.Weight != 300 {
 				t.Errorf("%+v", r.BlockIO)
@@ -95,6 +117,37 @@ func TestResources(t *testing.T) {
 				t.Fatal(err)
 			}
 			tt.check(t, s.Linux.Resources)
+		})
+	}
+}
+
+func TestUpdateResources(t *testing.T) {
+	tests := []struct {
+		name string
+		r    container.Resources
+		want string
+	}{
+		{name: "empty", want: "{}"},
+		{name: "limits", r: container.Resources{Memory: 64 << 20, NanoCPUs: 1.5e9, CPUShares: 256, PidsLimit: i64(0), BlkioWeight: 300, CpusetCpus: "0"},
+			want: `{"memory":{"limit":67108864},"cpu":{"shares":256,"quota":150000,"period":100000,"cpus":"0"},"pids":{"limit":-1},"blockIO":{"weight":300}}`},
+		// An update of the period alone keeps the quota the runtime has.
+		{name: "period alone", r: container.Resources{CPUPeriod: 50000}, want: `{"cpu":{"period":50000}}`},
+		{name: "swap", r: container.Resources{MemorySwap: 128 << 20}, want: `{"memory":{"swap":134217728}}`},
+		{name: "unlimited swap", r: container.Resources{Memory: 64 << 20, MemorySwap: -1}, want: `{"memory":{"limit":67108864}}`},
+		{name: "cpus beside unlimited quota", r: container.Resources{NanoCPUs: 5e8, CPUQuota: -1}, want: `{"cpu":{"quota":50000,"period":100000}}`},
+		// Docker leaves these as the container started with them.
+		{name: "not updated live", r: container.Resources{MemorySwappiness: i64(10), OomKillDisable: new(true), CPURealtimePeriod: 1000, CPURealtimeRuntime: 100},
+			want: "{}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := UpdateResources(tt.r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if data, _ := json.Marshal(r); string(data) != tt.want {
+				t.Errorf("got  %s\nwant %s", data, tt.want)
+			}
 		})
 	}
 }
