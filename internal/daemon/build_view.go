@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/berth/berth/internal/builder"
 	"github.com/berth/berth/internal/mount"
 	"github.com/opencontainers/go-digest"
-	"golang.org/x/sys/unix"
 )
 
 // View implements builder.LayerStore: the image's layers, read-only. One
@@ -39,8 +37,7 @@ func (b buildBackend) View(ctx context.Context, img builder.Image) (string, func
 	if len(lowers) == 0 {
 		return dir, func() { os.RemoveAll(dir) }, nil
 	}
-	opts := "lowerdir=" + strings.Join(lowers, ":")
-	if err := unix.Mount("overlay", dir, "overlay", unix.MS_RDONLY, opts); err != nil {
+	if err := (mount.Overlay{Lower: lowers, Target: dir}).Mount(); err != nil {
 		os.RemoveAll(dir)
 		return "", nil, fmt.Errorf("mounting the layers of %s: %w", img.ID, err)
 	}

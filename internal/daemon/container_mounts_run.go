@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -37,7 +38,7 @@ func (d *Daemon) createMounts(c *container.Container) (err error) {
 			d.volumes.RemoveUser(name, c.ID)
 		}
 		for _, name := range made {
-			d.volumes.Remove(name)
+			d.volumes.Remove(context.Background(), name) // undo: never cut short
 		}
 	}()
 	for i := range mps {
@@ -48,7 +49,9 @@ func (d *Daemon) createMounts(c *container.Container) (err error) {
 				return err
 			}
 		case mount.TypeVolume:
-			v, created, err := d.volumes.Create(volume.CreateOptions{
+			// TODO: the create request's context, once the lifecycle code
+			// passes one down.
+			v, created, err := d.volumes.Create(context.TODO(), volume.CreateOptions{
 				Name: mp.Name, Driver: mp.Driver, Options: mp.VolumeOptions, Labels: mp.Labels, Anonymous: mp.Anonymous,
 			})
 			if err != nil {
@@ -148,7 +151,7 @@ func (d *Daemon) startMounts(c *container.Container, rootfs string) (out []specs
 	for _, mp := range mps {
 		switch mp.Type {
 		case mount.TypeVolume:
-			p, err := d.volumes.Mount(mp.Name, c.ID)
+			p, err := d.volumes.Mount(context.TODO(), mp.Name, c.ID) // TODO: the start request's context
 			if err != nil {
 				return nil, err
 			}
@@ -214,7 +217,7 @@ func (d *Daemon) releaseMounts(c *container.Container) {
 	mps, _ := d.loadMounts(c.ID)
 	for _, mp := range mps {
 		if mp.Type == mount.TypeVolume {
-			if err := d.volumes.Unmount(mp.Name, c.ID); err != nil {
+			if err := d.volumes.Unmount(context.Background(), mp.Name, c.ID); err != nil {
 				slog.Warn("unmounting volume", "volume", mp.Name, "container", c.ID, "error", err)
 			}
 		}
@@ -229,7 +232,7 @@ func (d *Daemon) releaseVolumes(id string, mps []mountPoint, removeAnonymous boo
 		if mp.Type != mount.TypeVolume {
 			continue
 		}
-		d.volumes.Unmount(mp.Name, id)
+		d.volumes.Unmount(context.Background(), mp.Name, id)
 		if err := d.volumes.RemoveUser(mp.Name, id); err != nil {
 			slog.Warn("releasing volume", "volume", mp.Name, "container", id, "error", err)
 			continue
@@ -237,7 +240,7 @@ func (d *Daemon) releaseVolumes(id string, mps []mountPoint, removeAnonymous boo
 		if !removeAnonymous || !mp.Anonymous {
 			continue
 		}
-		switch err := d.volumes.Remove(mp.Name); {
+		switch err := d.volumes.Remove(context.Background(), mp.Name); {
 		case err == nil:
 			d.logVolumeEvent(mp.Name, events.ActionDestroy, nil)
 		case errdefs.IsConflict(err), errdefs.IsNotFound(err):

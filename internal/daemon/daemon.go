@@ -41,7 +41,7 @@ type Daemon struct {
 	lock       *os.File
 	db         *bolt.DB
 	content    *content.Store
-	snapshots  *snapshot.Store
+	snapshots  snapshot.Snapshotter
 	images     *image.Store
 	containers *container.Store
 	events     *events.Bus

@@ -51,7 +51,7 @@ func (d *Daemon) remountVolumes() {
 		}
 		for _, mp := range mps {
 			if mp.Name != "" {
-				d.volumes.Mount(mp.Name, c.ID)
+				d.volumes.Mount(context.Background(), mp.Name, c.ID)
 			}
 		}
 	}
@@ -120,7 +120,7 @@ func matchAnyLabel(values []string, labels map[string]string) bool {
 
 // VolumeCreate implements the volume router's backend.
 func (d *Daemon) VolumeCreate(ctx context.Context, req apivolume.CreateRequest) (*apivolume.Volume, error) {
-	v, created, err := d.volumes.Create(volume.CreateOptions{Name: req.Name, Driver: req.Driver, Options: req.DriverOpts, Labels: req.Labels})
+	v, created, err := d.volumes.Create(ctx, volume.CreateOptions{Name: req.Name, Driver: req.Driver, Options: req.DriverOpts, Labels: req.Labels})
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +143,7 @@ func (d *Daemon) VolumeInspect(ctx context.Context, name string) (*apivolume.Vol
 
 // VolumeRemove implements the volume router's backend.
 func (d *Daemon) VolumeRemove(ctx context.Context, name string, force bool) error {
-	err := d.volumes.Remove(name)
+	err := d.volumes.Remove(ctx, name)
 	if err != nil {
 		if force && errdefs.IsNotFound(err) {
 			return nil
@@ -172,7 +172,7 @@ func (d *Daemon) VolumePrune(ctx context.Context, f filters.Args) (*apivolume.Pr
 			continue
 		}
 		size, _ := dirSize(d.volumes.Path(v))
-		if err := d.volumes.Remove(v.Name); err != nil {
+		if err := d.volumes.Remove(ctx, v.Name); err != nil {
 			if errdefs.IsConflict(err) || errdefs.IsNotFound(err) {
 				continue // taken or removed meanwhile
 			}

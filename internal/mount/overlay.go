@@ -11,13 +11,17 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Overlay describes one overlay mount.
+// Overlay describes one overlay mount. Without Upper and Work it is a
+// read-only stack of the lower layers (which overlayfs allows from two
+// layers up), as the builder reads an image's files.
 type Overlay struct {
 	Lower  []string // layer directories, top first
-	Upper  string   // the container's writable layer
+	Upper  string   // the container's writable layer; "" for read-only
 	Work   string   // overlayfs scratch space, same filesystem as Upper
 	Target string
 }
+
+func (o Overlay) readOnly() bool { return o.Upper == "" }
 
 // Mount mounts the overlay at o.Target. A lowerdir list too long for the
 // legacy option string (one page) is passed a layer at a time through the
@@ -26,14 +30,26 @@ func (o Overlay) Mount() error {
 	if len(o.Lower) == 0 {
 		return errors.New("overlay needs at least one lower directory")
 	}
+	if o.readOnly() != (o.Work == "") {
+		return errors.New("overlay needs both an upper and a work directory, or neither")
+	}
 	for _, d := range []string{o.Upper, o.Work, o.Target} {
+		if d == "" {
+			continue
+		}
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
 	}
-	opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s,index=off", strings.Join(o.Lower, ":"), o.Upper, o.Work)
+	opts := "lowerdir=" + strings.Join(o.Lower, ":")
+	var flags uintptr
+	if o.readOnly() {
+		flags = unix.MS_RDONLY
+	} else {
+		opts += fmt.Sprintf(",upperdir=%s,workdir=%s,index=off", o.Upper, o.Work)
+	}
 	if len(opts) < os.Getpagesize()-64 {
-		if err := unix.Mount("overlay", o.Target, "overlay", 0, opts); err != nil {
+		if err := unix.Mount("overlay", o.Target, "overlay", flags, opts); err != nil {
 			return fmt.Errorf("mounting overlay at %s: %w", o.Target, err)
 		}
 		return nil
@@ -52,15 +68,20 @@ func (o Overlay) mountByLayer() error {
 			return fmt.Errorf("overlay lowerdir+ %s: %w", l, err)
 		}
 	}
-	for k, v := range map[string]string{"upperdir": o.Upper, "workdir": o.Work, "index": "off"} {
-		if err := unix.FsconfigSetString(fd, k, v); err != nil {
-			return fmt.Errorf("overlay %s: %w", k, err)
+	var attrs int
+	if o.readOnly() {
+		attrs = unix.MOUNT_ATTR_RDONLY
+	} else {
+		for k, v := range map[string]string{"upperdir": o.Upper, "workdir": o.Work, "index": "off"} {
+			if err := unix.FsconfigSetString(fd, k, v); err != nil {
+				return fmt.Errorf("overlay %s: %w", k, err)
+			}
 		}
 	}
 	if err := unix.FsconfigCreate(fd); err != nil {
 		return fmt.Errorf("creating overlay: %w", err)
 	}
-	mfd, err := unix.Fsmount(fd, unix.FSMOUNT_CLOEXEC, 0)
+	mfd, err := unix.Fsmount(fd, unix.FSMOUNT_CLOEXEC, attrs)
 	if err != nil {
 		return fmt.Errorf("fsmount overlay: %w", err)
 	}

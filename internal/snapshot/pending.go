@@ -12,15 +12,16 @@ import (
 	"github.com/containerd/errdefs"
 )
 
-// Pending is a layer tree being filled. Exactly one of Commit or Abort must
-// be called.
-type Pending struct {
+// pending is the Store's Pending: a directory under tmp/ holding fs/,
+// renamed to the chain ID on Commit.
+type pending struct {
 	s    *Store
 	base string
+	done bool
 }
 
 // Begin creates an empty pending tree.
-func (s *Store) Begin() (*Pending, error) {
+func (s *Store) Begin() (Pending, error) {
 	base, err := os.MkdirTemp(s.tmpDir(), "new-")
 	if err != nil {
 		return nil, err
@@ -29,17 +30,16 @@ func (s *Store) Begin() (*Pending, error) {
 		os.RemoveAll(base)
 		return nil, err
 	}
-	return &Pending{s: s, base: base}, nil
+	return &pending{s: s, base: base}, nil
 }
 
-// Dir is the directory to fill.
-func (p *Pending) Dir() string { return filepath.Join(p.base, "fs") }
+func (p *pending) Dir() string { return filepath.Join(p.base, "fs") }
 
-// Commit gives the tree its chain ID. The parent, if any, must be committed.
-// If another tree with the same chain ID was committed meanwhile, this one is
-// dropped and the existing one's info returned: a chain ID names content, so
-// both are the same.
-func (p *Pending) Commit(info Info) (Info, error) {
+func (p *pending) Commit(info Info) (Info, error) {
+	if p.done {
+		return Info{}, errors.New("layer tree already committed or aborted")
+	}
+	p.done = true
 	defer os.RemoveAll(p.base)
 	if info.Parent != "" {
 		if _, err := p.s.Stat(info.Parent); err != nil {
@@ -50,14 +50,6 @@ func (p *Pending) Commit(info Info) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
-	if existing, err := readInfo(final); err == nil {
-		return existing, nil
-	} else if !errdefs.IsNotFound(err) {
-		return Info{}, err
-	}
-	// A directory without info.json under the final name is a leftover of a
-	// crash between rename and nothing: take its place.
-	os.RemoveAll(final)
 	if info.Created.IsZero() {
 		info.Created = time.Now().UTC()
 	}
@@ -68,6 +60,18 @@ func (p *Pending) Commit(info Info) (Info, error) {
 	if err := os.WriteFile(filepath.Join(p.base, infoFile), data, 0o600); err != nil {
 		return Info{}, err
 	}
+	// Held from the look at the final name to the rename, so that a tree
+	// another goroutine commits meanwhile is never taken for a leftover.
+	p.s.mu.Lock()
+	defer p.s.mu.Unlock()
+	if existing, err := readInfo(final); err == nil {
+		return existing, nil
+	} else if !errdefs.IsNotFound(err) {
+		return Info{}, err
+	}
+	// A directory without info.json under the final name is a leftover of a
+	// crash between rename and nothing: take its place.
+	os.RemoveAll(final)
 	if err := os.Rename(p.base, final); err != nil {
 		if errors.Is(err, syscall.EEXIST) || errors.Is(err, syscall.ENOTEMPTY) {
 			return readInfo(final)
@@ -77,5 +81,9 @@ func (p *Pending) Commit(info Info) (Info, error) {
 	return info, nil
 }
 
-// Abort throws the pending tree away.
-func (p *Pending) Abort() { os.RemoveAll(p.base) }
+func (p *pending) Abort() {
+	if !p.done {
+		p.done = true
+		os.RemoveAll(p.base)
+	}
+}

@@ -1,25 +1,9 @@
 // Package snapshot keeps layer trees: one directory per image layer, holding
-// that layer's files in overlayfs form (whiteouts as 0/0 character devices,
-// opaque directories marked with trusted.overlay.opaque), keyed by the layer's
-// chain ID so that every image containing the same layer on the same parents
-// shares one copy.
-//
-// Vocabulary:
-//   - chain ID: identity of a layer together with all layers below it
-//     (OCI image-spec "ChainID"). Two images share a layer tree exactly when
-//     they share a chain ID.
-//   - pending: a tree being filled. It lives under tmp/ until Commit renames it
-//     to its chain ID, so a tree under its final name is always complete.
-//
-// Life cycle:
-//
-//	p, _ := store.Begin()              // empty dir p.Dir()
-//	size, _ := layer.Apply(ctx, p.Dir(), tar)
-//	info, _ := p.Commit(Info{ChainID: c, Parent: parent, DiffID: d, Size: size})
-//	lowers, _ := store.Lowers(c)       // fs dirs, top first, for an overlay mount
-//
-// Whether a tree is still needed is the caller's decision (garbage collection
-// in the daemon); Remove takes it away atomically.
+// that layer's files in overlayfs form, keyed by the layer's chain ID so that
+// every image containing the same layer on the same parents shares one copy.
+// Snapshotter is the contract (its vocabulary, life cycle and a worked
+// example); Store implements it in a directory, and snapshottest checks any
+// implementation against it.
 package snapshot
 
 import (
@@ -29,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/containerd/errdefs"
@@ -44,9 +29,12 @@ type Info struct {
 	Created time.Time     `json:"created"`
 }
 
-// Store is a directory of layer trees.
+// Store is a Snapshotter in a directory: <root>/<chain hex>/fs holds a
+// tree's files and info.json its Info; <root>/tmp holds pending trees and
+// trees being removed.
 type Store struct {
 	root string
+	mu   sync.Mutex // orders Commit's and Remove's changes of final names
 }
 
 const infoFile = "info.json"
@@ -160,7 +148,10 @@ func (s *Store) Remove(chainID digest.Digest) error {
 		return err
 	}
 	target := filepath.Join(doomed, "x")
-	if err := os.Rename(d, target); err != nil {
+	s.mu.Lock()
+	err = os.Rename(d, target)
+	s.mu.Unlock()
+	if err != nil {
 		os.Remove(doomed)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil

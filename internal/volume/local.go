@@ -1,6 +1,7 @@
 package volume
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -40,14 +41,17 @@ func (l *Local) Name() string { return LocalDriverName }
 func (l *Local) Path(name string) string { return filepath.Join(l.root, name, "_data") }
 
 // ValidateOptions implements Driver.
-func (l *Local) ValidateOptions(opts map[string]string) error {
+func (l *Local) ValidateOptions(ctx context.Context, opts map[string]string) error {
 	_, err := parseMountOptions(opts)
 	return err
 }
 
-// Create implements Driver.
-func (l *Local) Create(name string, opts map[string]string) error {
+// Create implements Driver. A request already given up makes nothing.
+func (l *Local) Create(ctx context.Context, name string, opts map[string]string) error {
 	if err := CheckName(name); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Join(l.root, name), 0o701); err != nil {
@@ -56,10 +60,14 @@ func (l *Local) Create(name string, opts map[string]string) error {
 	return os.MkdirAll(l.Path(name), 0o755)
 }
 
-// Mount implements Driver.
-func (l *Local) Mount(name string, opts map[string]string, ref string) (string, error) {
+// Mount implements Driver. A request already given up mounts nothing;
+// mount(2) itself cannot be interrupted.
+func (l *Local) Mount(ctx context.Context, name string, opts map[string]string, ref string) (string, error) {
 	mo, err := parseMountOptions(opts)
 	if err != nil {
+		return "", err
+	}
+	if err := ctx.Err(); err != nil {
 		return "", err
 	}
 	l.mu.Lock()
@@ -90,7 +98,9 @@ func (l *Local) Mount(name string, opts map[string]string, ref string) (string, 
 
 // Unmount implements Driver. The filesystem of an options volume comes
 // down with its last ref; a directory volume has nothing to take down.
-func (l *Local) Unmount(name, ref string) error {
+// Taking down is local and quick, and is done even for a request given up,
+// so that no mount outlives its users.
+func (l *Local) Unmount(ctx context.Context, name, ref string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	refs := l.refs[name]
@@ -105,8 +115,8 @@ func (l *Local) Unmount(name, ref string) error {
 	return mount.Unmount(l.Path(name))
 }
 
-// Remove implements Driver.
-func (l *Local) Remove(name string) error {
+// Remove implements Driver; like Unmount, it finishes once begun.
+func (l *Local) Remove(ctx context.Context, name string) error {
 	dir := filepath.Join(l.root, name)
 	if _, err := os.Lstat(dir); errors.Is(err, os.ErrNotExist) {
 		return notFound(name)

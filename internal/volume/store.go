@@ -1,6 +1,7 @@
 package volume
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -75,7 +76,7 @@ type CreateOptions struct {
 // Create makes a volume, or returns the existing one of that name (as
 // Docker does, so `volume create x` twice is not an error). created says
 // which.
-func (s *Store) Create(o CreateOptions) (v *Volume, created bool, err error) {
+func (s *Store) Create(ctx context.Context, o CreateOptions) (v *Volume, created bool, err error) {
 	if o.Name == "" {
 		o.Name = GenerateName()
 	}
@@ -94,12 +95,12 @@ func (s *Store) Create(o CreateOptions) (v *Volume, created bool, err error) {
 		}
 		return v, false, nil
 	}
-	if err := drv.ValidateOptions(o.Options); err != nil {
+	if err := drv.ValidateOptions(ctx, o.Options); err != nil {
 		return nil, false, fmt.Errorf("create %s: %w", o.Name, err)
 	}
 	// Storage first, record second: a crash in between leaves a directory
 	// nobody lists, never a record without storage.
-	if err := drv.Create(o.Name, o.Options); err != nil {
+	if err := drv.Create(ctx, o.Name, o.Options); err != nil {
 		return nil, false, err
 	}
 	v = &Volume{
@@ -157,7 +158,7 @@ func (s *Store) List() ([]*Volume, error) {
 
 // Remove deletes a volume and its data. A volume some container uses is
 // refused, naming the containers, as Docker does.
-func (s *Store) Remove(name string) error {
+func (s *Store) Remove(ctx context.Context, name string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, err := s.get(name)
@@ -171,7 +172,7 @@ func (s *Store) Remove(name string) error {
 	if err != nil {
 		return err
 	}
-	if err := drv.Remove(name); err != nil && !errdefs.IsNotFound(err) {
+	if err := drv.Remove(ctx, name); err != nil && !errdefs.IsNotFound(err) {
 		return fmt.Errorf("remove %s: %w", name, err)
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
@@ -243,7 +244,7 @@ func (s *Store) update(name string, f func(*Volume)) error {
 
 // Mount makes the volume's data available for ref and returns its host
 // path.
-func (s *Store) Mount(name, ref string) (string, error) {
+func (s *Store) Mount(ctx context.Context, name, ref string) (string, error) {
 	v, err := s.get(name)
 	if err != nil {
 		return "", err
@@ -252,11 +253,11 @@ func (s *Store) Mount(name, ref string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return drv.Mount(name, v.Options, ref)
+	return drv.Mount(ctx, name, v.Options, ref)
 }
 
 // Unmount drops ref's use of the volume's data.
-func (s *Store) Unmount(name, ref string) error {
+func (s *Store) Unmount(ctx context.Context, name, ref string) error {
 	v, err := s.get(name)
 	if err != nil {
 		if errdefs.IsNotFound(err) {
@@ -268,7 +269,7 @@ func (s *Store) Unmount(name, ref string) error {
 	if err != nil {
 		return err
 	}
-	return drv.Unmount(name, ref)
+	return drv.Unmount(ctx, name, ref)
 }
 
 // Path is the host path of the volume's data (its Mountpoint).

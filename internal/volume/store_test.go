@@ -27,11 +27,11 @@ func openStore(t *testing.T, root string) *volume.Store {
 func TestStoreLifecycle(t *testing.T) {
 	root := t.TempDir()
 	s := openStore(t, root)
-	v, created, err := s.Create(volume.CreateOptions{Name: "web", Labels: map[string]string{"a": "b"}})
+	v, created, err := s.Create(t.Context(), volume.CreateOptions{Name: "web", Labels: map[string]string{"a": "b"}})
 	if err != nil || !created {
 		t.Fatalf("Create: %v %v", created, err)
 	}
-	if again, created, err := s.Create(volume.CreateOptions{Name: "web"}); err != nil || created || again.Labels["a"] != "b" {
+	if again, created, err := s.Create(t.Context(), volume.CreateOptions{Name: "web"}); err != nil || created || again.Labels["a"] != "b" {
 		t.Fatalf("second Create: %+v %v %v", again, created, err)
 	}
 	if got := s.Path(v); got != filepath.Join(root, "web", "_data") {
@@ -44,7 +44,7 @@ func TestStoreLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.AddUser("web", "c2")
-	err = s.Remove("web")
+	err = s.Remove(t.Context(), "web")
 	if !errdefs.IsConflict(err) || err.Error() != "remove web: volume is in use - [c1, c2]" {
 		t.Fatalf("Remove in use = %v", err)
 	}
@@ -61,13 +61,13 @@ func TestStoreLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.RemoveUser("web", "c1")
-	if err := s.Remove("web"); err != nil {
+	if err := s.Remove(t.Context(), "web"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(root, "web")); !os.IsNotExist(err) {
 		t.Errorf("directory left: %v", err)
 	}
-	if err := s.Remove("web"); !errdefs.IsNotFound(err) {
+	if err := s.Remove(t.Context(), "web"); !errdefs.IsNotFound(err) {
 		t.Errorf("Remove twice: %v", err)
 	}
 }
@@ -75,19 +75,19 @@ func TestStoreLifecycle(t *testing.T) {
 func TestStoreRefusesBadNamesAndOptions(t *testing.T) {
 	s := openStore(t, t.TempDir())
 	defer s.Close()
-	_, _, err := s.Create(volume.CreateOptions{Name: "a$b"})
+	_, _, err := s.Create(t.Context(), volume.CreateOptions{Name: "a$b"})
 	if !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), `"a$b" includes invalid characters for a local volume name`) {
 		t.Errorf("bad name: %v", err)
 	}
-	_, _, err = s.Create(volume.CreateOptions{Name: "ok", Options: map[string]string{"bogus": "1"}})
+	_, _, err = s.Create(t.Context(), volume.CreateOptions{Name: "ok", Options: map[string]string{"bogus": "1"}})
 	if !errdefs.IsInvalidArgument(err) {
 		t.Errorf("bad option: %v", err)
 	}
-	_, _, err = s.Create(volume.CreateOptions{Name: "ok", Driver: "nfs-plugin"})
+	_, _, err = s.Create(t.Context(), volume.CreateOptions{Name: "ok", Driver: "nfs-plugin"})
 	if !errdefs.IsNotFound(err) {
 		t.Errorf("unknown driver: %v", err)
 	}
-	v, _, err := s.Create(volume.CreateOptions{Anonymous: true})
+	v, _, err := s.Create(t.Context(), volume.CreateOptions{Anonymous: true})
 	if err != nil || len(v.Name) != 64 || !v.Anonymous {
 		t.Errorf("anonymous: %+v %v", v, err)
 	}

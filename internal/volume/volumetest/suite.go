@@ -3,6 +3,8 @@
 package volumetest
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,6 +23,7 @@ func Run(t *testing.T, newDriver func(t *testing.T) volume.Driver, tmpfs bool) {
 	t.Run("RemoveDeletes", func(t *testing.T) { testRemove(t, newDriver(t)) })
 	t.Run("BadOptions", func(t *testing.T) { testBadOptions(t, newDriver(t)) })
 	t.Run("BadName", func(t *testing.T) { testBadName(t, newDriver(t)) })
+	t.Run("GivenUpRequestMakesNothing", func(t *testing.T) { testGivenUp(t, newDriver(t)) })
 	if tmpfs && os.Geteuid() == 0 {
 		t.Run("TmpfsCountedByRef", func(t *testing.T) { testTmpfs(t, newDriver(t)) })
 	}
@@ -28,17 +31,17 @@ func Run(t *testing.T, newDriver func(t *testing.T) volume.Driver, tmpfs bool) {
 
 func mustCreate(t *testing.T, d volume.Driver, name string, opts map[string]string) {
 	t.Helper()
-	if err := d.ValidateOptions(opts); err != nil {
+	if err := d.ValidateOptions(t.Context(), opts); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Create(name, opts); err != nil {
+	if err := d.Create(t.Context(), name, opts); err != nil {
 		t.Fatalf("Create(%s): %v", name, err)
 	}
 }
 
 func testCreateIsEmpty(t *testing.T, d volume.Driver) {
 	mustCreate(t, d, "v1", nil)
-	p, err := d.Mount("v1", nil, "c1")
+	p, err := d.Mount(t.Context(), "v1", nil, "c1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,29 +51,29 @@ func testCreateIsEmpty(t *testing.T, d volume.Driver) {
 	if empty, err := volume.Empty(p); err != nil || !empty {
 		t.Errorf("new volume not empty (%v)", err)
 	}
-	if err := d.Unmount("v1", "c1"); err != nil {
+	if err := d.Unmount(t.Context(), "v1", "c1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Unmount("v1", "never-mounted"); err != nil {
+	if err := d.Unmount(t.Context(), "v1", "never-mounted"); err != nil {
 		t.Errorf("Unmount of an unknown ref: %v", err)
 	}
 }
 
 func testRemount(t *testing.T, d volume.Driver) {
 	mustCreate(t, d, "data", nil)
-	p, err := d.Mount("data", nil, "c1")
+	p, err := d.Mount(t.Context(), "data", nil, "c1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(p, "f"), []byte("kept"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	d.Unmount("data", "c1")
-	p, err = d.Mount("data", nil, "c2")
+	d.Unmount(t.Context(), "data", "c1")
+	p, err = d.Mount(t.Context(), "data", nil, "c2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Unmount("data", "c2")
+	defer d.Unmount(context.Background(), "data", "c2")
 	if b, err := os.ReadFile(filepath.Join(p, "f")); err != nil || string(b) != "kept" {
 		t.Errorf("data after remount: %q, %v", b, err)
 	}
@@ -79,13 +82,13 @@ func testRemount(t *testing.T, d volume.Driver) {
 func testRemove(t *testing.T, d volume.Driver) {
 	mustCreate(t, d, "gone", nil)
 	p := d.Path("gone")
-	if err := d.Remove("gone"); err != nil {
+	if err := d.Remove(t.Context(), "gone"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(p); !os.IsNotExist(err) {
 		t.Errorf("data left after Remove: %v", err)
 	}
-	if err := d.Remove("gone"); !errdefs.IsNotFound(err) {
+	if err := d.Remove(t.Context(), "gone"); !errdefs.IsNotFound(err) {
 		t.Errorf("second Remove: %v, want not found", err)
 	}
 }
@@ -95,7 +98,7 @@ func testBadOptions(t *testing.T, d volume.Driver) {
 		{"nonsense": "1"},
 		{"type": "tmpfs"}, // no device
 	} {
-		if err := d.ValidateOptions(opts); !errdefs.IsInvalidArgument(err) {
+		if err := d.ValidateOptions(t.Context(), opts); !errdefs.IsInvalidArgument(err) {
 			t.Errorf("ValidateOptions(%v) = %v, want invalid argument", opts, err)
 		}
 	}
@@ -103,21 +106,44 @@ func testBadOptions(t *testing.T, d volume.Driver) {
 
 func testBadName(t *testing.T, d volume.Driver) {
 	for _, name := range []string{"../x", "a/b", "-a", "x", ""} {
-		if err := d.Create(name, nil); !errdefs.IsInvalidArgument(err) {
+		if err := d.Create(t.Context(), name, nil); !errdefs.IsInvalidArgument(err) {
 			t.Errorf("Create(%q) = %v, want invalid argument", name, err)
 		}
+	}
+}
+
+func testGivenUp(t *testing.T, d volume.Driver) {
+	done, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := d.Create(done, "late", nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("Create with a cancelled context = %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(d.Path("late")); !os.IsNotExist(err) {
+		t.Errorf("a cancelled Create made storage: %v", err)
+	}
+	mustCreate(t, d, "given-up", nil)
+	if _, err := d.Mount(done, "given-up", nil, "c1"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Mount with a cancelled context = %v, want context.Canceled", err)
+	}
+	// Tearing down finishes even for a request given up (and the
+	// cancelled Mount counted no user).
+	if err := d.Remove(done, "given-up"); err != nil {
+		t.Errorf("Remove with a cancelled context: %v", err)
+	}
+	if _, err := os.Stat(d.Path("given-up")); !os.IsNotExist(err) {
+		t.Errorf("data left after Remove: %v", err)
 	}
 }
 
 func testTmpfs(t *testing.T, d volume.Driver) {
 	opts := map[string]string{"type": "tmpfs", "device": "tmpfs", "o": "size=1m,uid=1000"}
 	mustCreate(t, d, "mem", opts)
-	defer d.Remove("mem")
-	p, err := d.Mount("mem", opts, "c1")
+	defer d.Remove(context.Background(), "mem")
+	p, err := d.Mount(t.Context(), "mem", opts, "c1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.Mount("mem", opts, "c2"); err != nil {
+	if _, err := d.Mount(t.Context(), "mem", opts, "c2"); err != nil {
 		t.Fatal(err)
 	}
 	if !isTmpfs(p) {
@@ -128,11 +154,11 @@ func testTmpfs(t *testing.T, d volume.Driver) {
 		t.Errorf("o=uid=1000 not applied: uid %d, %v", st.Uid, err)
 	}
 	os.WriteFile(filepath.Join(p, "f"), []byte("x"), 0o644)
-	d.Unmount("mem", "c1")
+	d.Unmount(t.Context(), "mem", "c1")
 	if !isTmpfs(p) {
 		t.Fatal("tmpfs taken down while c2 still uses it")
 	}
-	d.Unmount("mem", "c2")
+	d.Unmount(t.Context(), "mem", "c2")
 	if isTmpfs(p) {
 		t.Fatal("tmpfs still mounted after the last Unmount")
 	}

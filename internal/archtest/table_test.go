@@ -1,0 +1,80 @@
+package archtest
+
+// The architecture table: one row per package (by path below the module),
+// saying what it may import. A package's subpackages share its row unless
+// they have one of their own, and a package imports its own subpackages
+// freely. docs/ARCHITECTURE.md describes the same packages in prose; adding
+// a package is one line here and one there.
+//
+// mod lists packages of this module ("*" for any); ext lists the import
+// path prefixes it may use outside the module and the standard library,
+// by library. A lower layer never imports a higher one.
+var rules = map[string]struct{ mod, ext []string }{
+	"cmd/berthd":                     {[]string{"internal/config", "internal/daemon", "internal/server"}, []string{pflag}},
+	"cmd/berth":                      {[]string{"internal/cli"}, nil},
+	"internal/cli":                   {nil, []string{cobra, pflag, mobyAPI, mobyClient, dockerCLI, goUnits, goArchive, patternmatcher, reference, imageSpec, errdefs, xsys}},
+	"internal/server":                {[]string{"internal/filters", "internal/backend"}, []string{mobyAPI, reference, errdefs, xsys}},
+	"internal/server/router/network": {[]string{"internal/filters", "internal/server/router", "internal/backend"}, []string{mobyAPI, errdefs}},
+	"internal/backend":               {[]string{"internal/filters"}, []string{mobyAPI}},
+	"internal/supervisor":            {[]string{"internal/container", "internal/shim", "internal/backend"}, []string{mobyAPI, runtimeSpec, errdefs, bbolt, xsys}},
+	"internal/daemon":                {[]string{"internal/config", "internal/content", "internal/events", "internal/filters", "internal/image", "internal/imagearchive", "internal/layer", "internal/snapshot", "internal/sysinfo", "internal/container", "internal/mount", "internal/runtime", "internal/shim", "internal/jsonlog", "internal/cgroups", "internal/registry", "internal/volume", "internal/builder", "internal/network", "internal/backend", "internal/supervisor"}, []string{mobyAPI, imageSpec, dockerImageSpec, runtimeSpec, digest, reference, errdefs, bbolt, securejoin, compress, xsys}},
+	"internal/container":             {nil, []string{mobyAPI, runtimeSpec, seccomp, digest, goUnits, errdefs, bbolt, securejoin, xsys}},
+	"internal/mount":                 {nil, []string{xsys}},
+	"internal/volume":                {[]string{"internal/mount"}, []string{errdefs, bbolt, xsys}},
+	"internal/network":               {nil, []string{netlink, netns, nftables, dns, errdefs, bbolt, xsys}},
+	"cmd/berth-shim":                 {[]string{"internal/shim", "internal/jsonlog"}, shimExt},
+	"internal/shim":                  {[]string{"internal/runtime", "internal/jsonlog"}, shimExt},
+	"internal/runtime":               {nil, shimExt},
+	"internal/jsonlog":               {nil, []string{errdefs}}, // in tests only: the shim uses jsonlog
+	"internal/cgroups":               {nil, []string{errdefs, xsys}},
+	"internal/config":                {nil, nil},
+	"internal/filters":               {nil, []string{errdefs}},
+	"internal/events":                {[]string{"internal/filters"}, []string{mobyAPI}},
+	"internal/content":               {nil, []string{digest, errdefs}},
+	"internal/registry":              {[]string{"internal/content"}, []string{ggcr, imageSpec, digest, reference, errdefs}},
+	"internal/image":                 {nil, []string{dockerfile, dockerImageSpec, digest, reference, errdefs, bbolt}},
+	"internal/imagearchive":          {nil, []string{imageSpec, digest, reference, errdefs}},
+	"internal/layer":                 {nil, []string{compress, securejoin, errdefs, xsys}},
+	"internal/snapshot":              {nil, []string{digest, errdefs}},
+	"internal/builder":               {[]string{"internal/image"}, []string{dockerfile, dockerImageSpec, patternmatcher, securejoin, errdefs}},
+	"internal/sysinfo":               {nil, []string{xsys}},
+	"internal/archtest":              {nil, nil},
+	"internal/testutil":              {[]string{"*"}, []string{mobyClient, reference, bbolt}},
+	"integration":                    {[]string{"*"}, []string{mobyAPI, mobyClient, ggcr, imageSpec, netlink, nftables, errdefs}},
+	"hack":                           {[]string{"internal/testutil"}, nil},
+	"bench":                          {[]string{"*"}, []string{runtimeSpec}},
+}
+
+// shimExt is all that berth-shim, and every module package it is built
+// from, may use besides the standard library: it runs once per container
+// and must stay small (TestShimDependencies).
+var shimExt = []string{xsys, runtimeSpec}
+
+// The libraries of DESIGN.md, by import path prefix.
+const (
+	bbolt           = "go.etcd.io/bbolt"
+	cobra           = "github.com/spf13/cobra"
+	compress        = "github.com/klauspost/compress"
+	digest          = "github.com/opencontainers/go-digest"
+	dns             = "github.com/miekg/dns"
+	dockerCLI       = "github.com/docker/cli"
+	dockerImageSpec = "github.com/moby/docker-image-spec"
+	dockerfile      = "github.com/moby/buildkit/frontend/dockerfile"
+	errdefs         = "github.com/containerd/errdefs"
+	ggcr            = "github.com/google/go-containerregistry"
+	goArchive       = "github.com/moby/go-archive"
+	goUnits         = "github.com/docker/go-units"
+	imageSpec       = "github.com/opencontainers/image-spec"
+	mobyAPI         = "github.com/moby/moby/api"
+	mobyClient      = "github.com/moby/moby/client"
+	netlink         = "github.com/vishvananda/netlink"
+	netns           = "github.com/vishvananda/netns"
+	nftables        = "github.com/google/nftables"
+	patternmatcher  = "github.com/moby/patternmatcher"
+	pflag           = "github.com/spf13/pflag"
+	reference       = "github.com/distribution/reference"
+	runtimeSpec     = "github.com/opencontainers/runtime-spec"
+	seccomp         = "github.com/moby/profiles/seccomp"
+	securejoin      = "github.com/cyphar/filepath-securejoin"
+	xsys            = "golang.org/x/sys"
+)
