@@ -1,6 +1,7 @@
 package container
 
 import (
+	"net/netip"
 	"time"
 
 	apicontainer "github.com/moby/moby/api/types/container"
@@ -30,6 +31,22 @@ type Container struct {
 	// Generation counts starts, so a stale exit report from a shim of an
 	// earlier run is recognised and ignored.
 	Generation int `json:"generation"`
+	// Mounts are the container's volumes, binds and tmpfs as resolved at
+	// create.
+	Mounts []MountPoint `json:"mounts,omitempty"`
+	// Networks are the networks the container joins besides its network
+	// mode's, by network name, as run and network connect asked.
+	Networks map[string]EndpointConfig `json:"networks,omitempty"`
+}
+
+// EndpointConfig is what a container asked for on one network (run
+// --network-alias/--ip, network connect --alias/--ip); every start joins
+// the same networks with it.
+type EndpointConfig struct {
+	IP      netip.Addr `json:"ip,omitzero"`
+	Aliases []string   `json:"aliases,omitempty"`
+	// Links are run --link on a user network, as "name[:alias]".
+	Links []string `json:"links,omitempty"`
 }
 
 // ShortID is the 12-character form Docker prints.
@@ -40,5 +57,12 @@ func (c *Container) ShortID() string { return c.ID[:12] }
 func (c *Container) Copy() *Container {
 	cp := *c
 	cp.Args = append([]string(nil), c.Args...)
+	cp.Mounts = append([]MountPoint(nil), c.Mounts...)
+	if c.Networks != nil {
+		cp.Networks = make(map[string]EndpointConfig, len(c.Networks))
+		for k, v := range c.Networks {
+			cp.Networks[k] = v
+		}
+	}
 	return &cp
 }

@@ -85,14 +85,14 @@ func (d *Daemon) ContainerCreate(ctx context.Context, name string, req *apiconta
 	if err := d.checkNetworks(c, req.NetworkingConfig); err != nil {
 		return resp, err
 	}
+	c.Networks = d.endpointConfigs(req.NetworkingConfig)
 	if err := d.createMounts(c); err != nil {
 		return resp, err
 	}
 	if err := d.containers.Add(c); err != nil {
-		d.undoMounts(c.ID)
+		d.undoMounts(c)
 		return resp, err
 	}
-	d.saveEndpointConfigs(c, req.NetworkingConfig)
 	d.logContainerEvent(c, events.ActionCreate, nil)
 	return apicontainer.CreateResponse{ID: c.ID, Warnings: warnings}, nil
 }

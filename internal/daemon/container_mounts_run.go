@@ -22,7 +22,7 @@ import (
 // missing -v host path, records c as a user of its volumes and saves the
 // list. On error nothing it made is left.
 func (d *Daemon) createMounts(c *container.Container) (err error) {
-	mps, err := parseMountSpecs(c.Config, c.HostConfig)
+	mps, err := container.ParseMountSpecs(c.Config, c.HostConfig)
 	if err != nil {
 		return err
 	}
@@ -68,21 +68,19 @@ func (d *Daemon) createMounts(c *container.Container) (err error) {
 			used = append(used, v.Name)
 		}
 	}
-	if len(mps) == 0 {
-		return nil
-	}
-	return d.saveMounts(c.ID, mps)
+	c.Mounts = mps
+	return nil
 }
 
 // checkBindSource makes a missing -v source, as Docker does, and refuses
 // a missing --mount source.
-func checkBindSource(mp *mountPoint) error {
+func checkBindSource(mp *container.MountPoint) error {
 	_, err := os.Stat(mp.Source)
 	if err == nil || !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	if !mp.CreateSource {
-		return mountConfigError(mount.TypeBind, "bind source path does not exist: %s", mp.Source)
+		return container.MountConfigError(mount.TypeBind, "bind source path does not exist: %s", mp.Source)
 	}
 	return os.MkdirAll(mp.Source, 0o755)
 }
@@ -90,7 +88,7 @@ func checkBindSource(mp *mountPoint) error {
 // addVolumesFrom adds the volumes and binds of the containers named in
 // --volumes-from (name[:ro|rw]). The client's own mounts win at the same
 // destination; the implicit ones (-v /path, image VOLUMEs) give way.
-func (d *Daemon) addVolumesFrom(mps []mountPoint, from []string) ([]mountPoint, error) {
+func (d *Daemon) addVolumesFrom(mps []container.MountPoint, from []string) ([]container.MountPoint, error) {
 	for _, spec := range from {
 		name, mode, _ := strings.Cut(spec, ":")
 		if mode != "" && mode != "ro" && mode != "rw" {
@@ -100,11 +98,7 @@ func (d *Daemon) addVolumesFrom(mps []mountPoint, from []string) ([]mountPoint, 
 		if err != nil {
 			return nil, err
 		}
-		theirs, err := d.loadMounts(src.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, mp := range theirs {
+		for _, mp := range src.Mounts {
 			if mp.Type == mount.TypeTmpfs {
 				continue
 			}
@@ -117,7 +111,7 @@ func (d *Daemon) addVolumesFrom(mps []mountPoint, from []string) ([]mountPoint, 
 			switch {
 			case i < 0:
 				mps = append(mps, mp)
-			case mps[i].implicit:
+			case mps[i].Implicit:
 				mps[i] = mp
 			}
 		}
@@ -125,7 +119,7 @@ func (d *Daemon) addVolumesFrom(mps []mountPoint, from []string) ([]mountPoint, 
 	return mps, nil
 }
 
-func indexOfDest(mps []mountPoint, dst string) int {
+func indexOfDest(mps []container.MountPoint, dst string) int {
 	for i := range mps {
 		if mps[i].Destination == dst {
 			return i
@@ -139,10 +133,7 @@ func indexOfDest(mps []mountPoint, dst string) int {
 // the destination (unless nocopy), owners and modes kept. rootfs is the
 // container's mounted root.
 func (d *Daemon) startMounts(c *container.Container, rootfs string) (out []specs.Mount, err error) {
-	mps, err := d.loadMounts(c.ID)
-	if err != nil {
-		return nil, err
-	}
+	mps := c.Mounts
 	defer func() {
 		if err != nil {
 			d.releaseMounts(c)
@@ -196,7 +187,7 @@ func copyImageContent(rootfs, dest, p string) error {
 	return volume.CopyUp(src, p)
 }
 
-func bindSpec(source string, mp mountPoint) specs.Mount {
+func bindSpec(source string, mp container.MountPoint) specs.Mount {
 	opts := []string{"rbind"}
 	if mp.NonRecursive {
 		opts[0] = "bind"
@@ -214,8 +205,7 @@ func bindSpec(source string, mp mountPoint) specs.Mount {
 
 // releaseMounts drops c's use of its volumes' mounts when it stops.
 func (d *Daemon) releaseMounts(c *container.Container) {
-	mps, _ := d.loadMounts(c.ID)
-	for _, mp := range mps {
+	for _, mp := range c.Mounts {
 		if mp.Type == mount.TypeVolume {
 			if err := d.volumes.Unmount(context.Background(), mp.Name, c.ID); err != nil {
 				slog.Warn("unmounting volume", "volume", mp.Name, "container", c.ID, "error", err)
@@ -227,7 +217,7 @@ func (d *Daemon) releaseMounts(c *container.Container) {
 // releaseVolumes forgets a removed container as a user of its volumes and,
 // with removeAnonymous (rm -v, --rm), removes its anonymous volumes that no
 // other container uses. Named volumes always stay.
-func (d *Daemon) releaseVolumes(id string, mps []mountPoint, removeAnonymous bool) {
+func (d *Daemon) releaseVolumes(id string, mps []container.MountPoint, removeAnonymous bool) {
 	for _, mp := range mps {
 		if mp.Type != mount.TypeVolume {
 			continue
@@ -252,8 +242,7 @@ func (d *Daemon) releaseVolumes(id string, mps []mountPoint, removeAnonymous boo
 
 // undoMounts takes back what createMounts did for a container whose
 // record could not be stored.
-func (d *Daemon) undoMounts(id string) {
-	mps, _ := d.loadMounts(id)
-	d.releaseVolumes(id, mps, true)
-	os.RemoveAll(d.containerDir(id))
+func (d *Daemon) undoMounts(c *container.Container) {
+	d.releaseVolumes(c.ID, c.Mounts, true)
+	os.RemoveAll(d.containerDir(c.ID))
 }

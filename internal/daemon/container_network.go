@@ -66,7 +66,7 @@ func (d *Daemon) setupNetwork(ctx context.Context, c *container.Container) (_ st
 	if err := network.CreateNetNS(path); err != nil {
 		return "", nil, err
 	}
-	wanted := d.networks.ContainerNetworks(c.ID)
+	wanted := c.Networks
 	primary := primaryNetwork(c)
 	ports, err := portMappings(c)
 	if err != nil {
@@ -186,15 +186,8 @@ func (d *Daemon) NetworkConnect(ctx context.Context, ref string, req apinetwork.
 	if m := c.HostConfig.NetworkMode; m.IsHost() || m.IsNone() || m.IsContainer() {
 		return errdefs.ErrInvalidArgument.WithMessage("container sharing network namespace with another container or host cannot be connected to any other network")
 	}
-	var ec network.EndpointConfig
-	if s := req.EndpointConfig; s != nil {
-		ec.Aliases, ec.Links = s.Aliases, s.Links
-		if s.IPAMConfig != nil {
-			ec.IP = s.IPAMConfig.IPv4Address
-		}
-	}
-	wanted := d.networks.ContainerNetworks(c.ID)
-	if _, ok := wanted[n.Name]; ok || primaryNetwork(c) == n.Name || len(d.networks.Endpoints(c.ID, n.ID)) > 0 {
+	ec := endpointConfig(req.EndpointConfig)
+	if _, ok := c.Networks[n.Name]; ok || primaryNetwork(c) == n.Name || len(d.networks.Endpoints(c.ID, n.ID)) > 0 {
 		return errdefs.ErrPermissionDenied.WithMessage(fmt.Sprintf("endpoint with name %s already exists in network %s", c.Name, n.Name))
 	}
 	if c.State.IsRunning() {
@@ -202,8 +195,14 @@ func (d *Daemon) NetworkConnect(ctx context.Context, ref string, req apinetwork.
 			return err
 		}
 	}
-	wanted[n.Name] = ec
-	return d.networks.SetContainerNetworks(c.ID, wanted)
+	_, err = d.containers.Update(c.ID, func(c *container.Container) error {
+		if c.Networks == nil {
+			c.Networks = map[string]container.EndpointConfig{}
+		}
+		c.Networks[n.Name] = ec
+		return nil
+	})
+	return err
 }
 
 // NetworkDisconnect implements the network router's Backend.
@@ -218,10 +217,7 @@ func (d *Daemon) NetworkDisconnect(ctx context.Context, ref string, req apinetwo
 	}
 	unlock := d.containers.Lock(c.ID)
 	defer unlock()
-	wanted := d.networks.ContainerNetworks(c.ID)
-	_, recorded := wanted[n.Name]
-	delete(wanted, n.Name)
-	delete(wanted, n.ID)
+	_, recorded := c.Networks[n.Name]
 	attached := len(d.networks.Endpoints(c.ID, n.ID)) > 0
 	if !recorded && !attached && primaryNetwork(c) != n.Name {
 		return errdefs.ErrNotFound.WithMessage(fmt.Sprintf("container %s is not connected to network %s", c.ShortID(), n.Name))
@@ -231,7 +227,12 @@ func (d *Daemon) NetworkDisconnect(ctx context.Context, ref string, req apinetwo
 			return err
 		}
 	}
-	return d.networks.SetContainerNetworks(c.ID, wanted)
+	_, err = d.containers.Update(c.ID, func(c *container.Container) error {
+		delete(c.Networks, n.Name)
+		delete(c.Networks, n.ID)
+		return nil
+	})
+	return err
 }
 
 // checkNetworks refuses a create whose networks do not exist, as Docker
@@ -258,32 +259,35 @@ func (d *Daemon) checkNetworks(c *container.Container, nc *apinetwork.Networking
 	return nil
 }
 
-// saveEndpointConfigs keeps run's --network-alias, --ip and extra
-// networks for every start of the container.
-func (d *Daemon) saveEndpointConfigs(c *container.Container, nc *apinetwork.NetworkingConfig) {
+// endpointConfigs are run's --network-alias, --ip and extra networks,
+// kept in the record for every start of the container.
+func (d *Daemon) endpointConfigs(nc *apinetwork.NetworkingConfig) map[string]container.EndpointConfig {
 	if nc == nil || len(nc.EndpointsConfig) == 0 {
-		return
+		return nil
 	}
-	wanted := map[string]network.EndpointConfig{}
+	wanted := map[string]container.EndpointConfig{}
 	for ref, s := range nc.EndpointsConfig {
 		if strings.HasPrefix(ref, "container:") {
 			continue
 		}
-		if s == nil {
-			s = &apinetwork.EndpointSettings{}
-		}
-		ec := network.EndpointConfig{Aliases: s.Aliases, Links: s.Links}
-		if s.IPAMConfig != nil {
-			ec.IP = s.IPAMConfig.IPv4Address
-		}
 		if n, err := d.networks.Get(endpointRef(ref)); err == nil {
 			ref = n.Name
 		}
-		wanted[ref] = ec
+		wanted[ref] = endpointConfig(s)
 	}
-	if err := d.networks.SetContainerNetworks(c.ID, wanted); err != nil {
-		slog.Warn("saving container network settings", "container", c.ID, "error", err)
+	return wanted
+}
+
+// endpointConfig is what a client asked for on one network.
+func endpointConfig(s *apinetwork.EndpointSettings) container.EndpointConfig {
+	var ec container.EndpointConfig
+	if s != nil {
+		ec.Aliases, ec.Links = s.Aliases, s.Links
+		if s.IPAMConfig != nil {
+			ec.IP = s.IPAMConfig.IPv4Address
+		}
 	}
+	return ec
 }
 
 // endpointRef maps the network names clients send for the default mode

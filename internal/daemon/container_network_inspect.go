@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"net/netip"
 	"slices"
@@ -21,10 +22,13 @@ func (d *Daemon) endpointSettings(c *container.Container) map[string]*apinetwork
 	if d.networks == nil || c.State.IsRunning() {
 		return out
 	}
-	wanted := d.networks.ContainerNetworks(c.ID)
+	wanted := maps.Clone(c.Networks)
+	if wanted == nil {
+		wanted = map[string]container.EndpointConfig{}
+	}
 	if p := primaryNetwork(c); p != "" {
 		if _, ok := wanted[p]; !ok {
-			wanted[p] = network.EndpointConfig{}
+			wanted[p] = container.EndpointConfig{}
 		}
 	}
 	for ref, ec := range wanted {

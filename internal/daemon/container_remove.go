@@ -47,7 +47,6 @@ func (d *Daemon) ContainerRemove(ctx context.Context, name string, opts backend.
 	if err != nil {
 		return err
 	}
-	mounts, _ := d.loadMounts(c.ID) // the cleanup below removes the file
 	if err := d.cleanupContainer(ctx, c); err != nil {
 		d.updateOrLog(c.ID, func(c *container.Container) error { c.State.SetDead(); return nil })
 		return fmt.Errorf("unable to remove filesystem for %s: %w", c.ID, err)
@@ -55,7 +54,7 @@ func (d *Daemon) ContainerRemove(ctx context.Context, name string, opts backend.
 	if err := d.containers.Delete(c.ID); err != nil {
 		return err
 	}
-	d.releaseVolumes(c.ID, mounts, opts.RemoveVolumes)
+	d.releaseVolumes(c.ID, c.Mounts, opts.RemoveVolumes)
 	d.logContainerEvent(c, events.ActionDestroy, nil)
 	d.sup.Removed(c.ID, c.State.ExitCode)
 	return nil
@@ -84,9 +83,6 @@ func (d *Daemon) cleanupContainer(ctx context.Context, c *container.Container) e
 	}
 	removeCgroups(cgroupsPath(c.ID))
 	d.releaseNetwork(ctx, c)
-	if d.networks != nil {
-		d.networks.SetContainerNetworks(c.ID, nil)
-	}
 	if err := os.RemoveAll(d.bundleDir(c.ID)); err != nil {
 		return err
 	}

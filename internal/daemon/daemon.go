@@ -105,6 +105,9 @@ func (d *Daemon) open(ctx context.Context) error {
 	if d.containers, err = container.NewStore(d.db); err != nil {
 		return err
 	}
+	if err := d.upgradeContainerRecords(); err != nil {
+		return fmt.Errorf("upgrading container records: %w", err)
+	}
 	if d.content, err = content.New(filepath.Join(d.cfg.DataRoot, "content")); err != nil {
 		return err
 	}

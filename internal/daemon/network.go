@@ -173,7 +173,7 @@ func (d *Daemon) networkWanted(n *network.Network) bool {
 		if m := string(c.HostConfig.NetworkMode); m == n.Name || m == n.ID {
 			return true
 		}
-		for ref := range d.networks.ContainerNetworks(c.ID) {
+		for ref := range c.Networks {
 			if ref == n.Name || ref == n.ID {
 				return true
 			}

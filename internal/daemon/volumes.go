@@ -2,11 +2,7 @@ package daemon
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -45,11 +41,7 @@ func (d *Daemon) remountVolumes() {
 		if !c.State.IsRunning() {
 			continue
 		}
-		mps, err := d.loadMounts(c.ID)
-		if err != nil {
-			continue
-		}
-		for _, mp := range mps {
+		for _, mp := range c.Mounts {
 			if mp.Name != "" {
 				d.volumes.Mount(context.Background(), mp.Name, c.ID)
 			}
@@ -210,64 +202,14 @@ func (d *Daemon) logVolumeEvent(name string, action events.Action, attrs map[str
 	d.events.Log(events.VolumeEventType, action, events.Actor{ID: name, Attributes: attrs})
 }
 
-// mountsFile keeps a container's resolved mounts beside its other files.
-func (d *Daemon) mountsFile(id string) string {
-	return filepath.Join(d.containerDir(id), "mounts.json")
-}
-
-// loadMounts reads a container's mounts; a container made before volumes
-// existed has none.
-func (d *Daemon) loadMounts(id string) ([]mountPoint, error) {
-	data, err := os.ReadFile(d.mountsFile(id))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var mps []mountPoint
-	return mps, json.Unmarshal(data, &mps)
-}
-
-// saveMounts writes the list by temp file, fsync and rename.
-func (d *Daemon) saveMounts(id string, mps []mountPoint) error {
-	if err := os.MkdirAll(d.containerDir(id), 0o710); err != nil {
-		return err
-	}
-	data, err := json.Marshal(mps)
-	if err != nil {
-		return err
-	}
-	tmp := d.mountsFile(id) + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, d.mountsFile(id))
-}
-
 // containerMounts is the Mounts field of inspect and ps.
 func (d *Daemon) containerMounts(c *container.Container) []apicontainer.MountPoint {
-	mps, err := d.loadMounts(c.ID)
-	if err != nil {
-		slog.Warn("reading container mounts", "container", c.ID, "error", err)
-	}
 	out := []apicontainer.MountPoint{}
-	for _, mp := range mps {
+	for _, mp := range c.Mounts {
 		if mp.Hidden {
 			continue
 		}
-		out = append(out, mp.api(func(name string) string { return d.volumes.Path(&volume.Volume{Name: name, Driver: mp.Driver}) }))
+		out = append(out, mp.API(func(name string) string { return d.volumes.Path(&volume.Volume{Name: name, Driver: mp.Driver}) }))
 	}
 	return out
 }

@@ -1,4 +1,4 @@
-package daemon
+package container
 
 import (
 	"fmt"
@@ -11,11 +11,11 @@ import (
 	"github.com/moby/moby/api/types/mount"
 )
 
-// mountPoint is one mount of a container as resolved at create: which
+// MountPoint is one mount of a container as resolved at create: which
 // volume (by its final name, anonymous ones included), host path or tmpfs
-// goes where. A container's list is kept in containers/<id>/mounts.json;
-// start turns it into OCI mounts, inspect and ps report it.
-type mountPoint struct {
+// goes where. It is part of the container's record; start turns it into
+// OCI mounts, inspect and ps report it.
+type MountPoint struct {
 	Type        mount.Type        `json:"type"`
 	Name        string            `json:"name,omitempty"` // volume
 	Driver      string            `json:"driver,omitempty"`
@@ -38,12 +38,13 @@ type mountPoint struct {
 	// VolumeOptions and Labels are for a named volume --mount creates.
 	VolumeOptions map[string]string `json:"-"`
 	Labels        map[string]string `json:"-"`
-	// implicit is a -v /path or image VOLUME, which --volumes-from replaces.
-	implicit bool
+	// Implicit is a -v /path or image VOLUME, which --volumes-from
+	// replaces.
+	Implicit bool `json:"-"`
 }
 
 // mountConfigError is Docker's wording for a bad --mount (and -v) field.
-func mountConfigError(t mount.Type, format string, args ...any) error {
+func MountConfigError(t mount.Type, format string, args ...any) error {
 	return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid mount config for type %q: %s", t, fmt.Sprintf(format, args...)))
 }
 
@@ -53,10 +54,10 @@ func invalidSpec(spec string) error {
 
 func checkDestination(t mount.Type, dst string) error {
 	if !path.IsAbs(dst) {
-		return mountConfigError(t, "invalid mount path: '%s' mount path must be absolute", dst)
+		return MountConfigError(t, "invalid mount path: '%s' mount path must be absolute", dst)
 	}
 	if path.Clean(dst) == "/" {
-		return mountConfigError(t, "invalid specification: destination can't be '/'")
+		return MountConfigError(t, "invalid specification: destination can't be '/'")
 	}
 	return nil
 }
@@ -94,7 +95,7 @@ func parseMode(mode string) (rw bool, prop mount.Propagation, nocopy bool, err e
 
 // parseBind reads one -v src:dst[:mode] (HostConfig.Binds). A source that
 // is an absolute path is a bind; anything else names a volume.
-func parseBind(spec string) (mountPoint, error) {
+func parseBind(spec string) (MountPoint, error) {
 	parts := strings.Split(spec, ":")
 	var src, dst, mode string
 	switch len(parts) {
@@ -109,18 +110,18 @@ func parseBind(spec string) (mountPoint, error) {
 	case 3:
 		src, dst, mode = parts[0], parts[1], parts[2]
 	default:
-		return mountPoint{}, invalidSpec(spec)
+		return MountPoint{}, invalidSpec(spec)
 	}
 	for _, p := range parts {
 		if p == "" {
-			return mountPoint{}, invalidSpec(spec)
+			return MountPoint{}, invalidSpec(spec)
 		}
 	}
-	mp := mountPoint{Type: mount.TypeVolume, Destination: dst, Mode: mode, RW: true}
+	mp := MountPoint{Type: mount.TypeVolume, Destination: dst, Mode: mode, RW: true}
 	if mode != "" {
 		var err error
 		if mp.RW, mp.Propagation, mp.NoCopy, err = parseMode(mode); err != nil {
-			return mountPoint{}, err
+			return MountPoint{}, err
 		}
 	}
 	switch {
@@ -129,7 +130,7 @@ func parseBind(spec string) (mountPoint, error) {
 	case path.IsAbs(src):
 		mp.Type, mp.Source, mp.CreateSource = mount.TypeBind, path.Clean(src), true
 		if mp.NoCopy {
-			return mountPoint{}, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid volume specification: '%s': nocopy is only for volumes", spec))
+			return MountPoint{}, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid volume specification: '%s': nocopy is only for volumes", spec))
 		}
 		if mp.Propagation == "" {
 			mp.Propagation = mount.PropagationRPrivate
@@ -141,41 +142,41 @@ func parseBind(spec string) (mountPoint, error) {
 		}
 	}
 	if err := checkDestination(mp.Type, dst); err != nil {
-		return mountPoint{}, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid volume specification: '%s': %s", spec, err.Error()))
+		return MountPoint{}, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid volume specification: '%s': %s", spec, err.Error()))
 	}
 	mp.Destination = path.Clean(dst)
 	return mp, nil
 }
 
 // parseMount checks one --mount (HostConfig.Mounts) with Docker's rules.
-func parseMount(m mount.Mount) (mountPoint, error) {
+func parseMount(m mount.Mount) (MountPoint, error) {
 	t := m.Type
 	if m.Target == "" {
-		return mountPoint{}, mountConfigError(t, "field Target must not be empty")
+		return MountPoint{}, MountConfigError(t, "field Target must not be empty")
 	}
 	if err := checkDestination(t, m.Target); err != nil {
-		return mountPoint{}, err
+		return MountPoint{}, err
 	}
-	mp := mountPoint{Type: t, Destination: path.Clean(m.Target), RW: !m.ReadOnly}
+	mp := MountPoint{Type: t, Destination: path.Clean(m.Target), RW: !m.ReadOnly}
 	switch t {
 	case mount.TypeBind:
 		if m.VolumeOptions != nil {
-			return mountPoint{}, mountConfigError(t, "field VolumeOptions must not be specified")
+			return MountPoint{}, MountConfigError(t, "field VolumeOptions must not be specified")
 		}
 		if m.TmpfsOptions != nil {
-			return mountPoint{}, mountConfigError(t, "field TmpfsOptions must not be specified")
+			return MountPoint{}, MountConfigError(t, "field TmpfsOptions must not be specified")
 		}
 		if m.Source == "" {
-			return mountPoint{}, mountConfigError(t, "field Source must not be empty")
+			return MountPoint{}, MountConfigError(t, "field Source must not be empty")
 		}
 		if !path.IsAbs(m.Source) {
-			return mountPoint{}, mountConfigError(t, "invalid mount path: '%s' mount path must be absolute", m.Source)
+			return MountPoint{}, MountConfigError(t, "invalid mount path: '%s' mount path must be absolute", m.Source)
 		}
 		mp.Source, mp.Propagation = path.Clean(m.Source), mount.PropagationRPrivate
 		if o := m.BindOptions; o != nil {
 			if o.Propagation != "" {
 				if !propagations[string(o.Propagation)] {
-					return mountPoint{}, mountConfigError(t, "invalid propagation mode: %s", o.Propagation)
+					return MountPoint{}, MountConfigError(t, "invalid propagation mode: %s", o.Propagation)
 				}
 				mp.Propagation = o.Propagation
 			}
@@ -183,10 +184,10 @@ func parseMount(m mount.Mount) (mountPoint, error) {
 		}
 	case mount.TypeVolume:
 		if m.BindOptions != nil {
-			return mountPoint{}, mountConfigError(t, "field BindOptions must not be specified")
+			return MountPoint{}, MountConfigError(t, "field BindOptions must not be specified")
 		}
 		if m.TmpfsOptions != nil {
-			return mountPoint{}, mountConfigError(t, "field TmpfsOptions must not be specified")
+			return MountPoint{}, MountConfigError(t, "field TmpfsOptions must not be specified")
 		}
 		mp.Name, mp.Anonymous = m.Source, m.Source == ""
 		if o := m.VolumeOptions; o != nil {
@@ -195,23 +196,23 @@ func parseMount(m mount.Mount) (mountPoint, error) {
 				mp.Driver, mp.VolumeOptions = o.DriverConfig.Name, o.DriverConfig.Options
 			}
 			if mp.Subpath != "" && (path.IsAbs(mp.Subpath) || strings.HasPrefix(path.Clean(mp.Subpath), "..")) {
-				return mountPoint{}, mountConfigError(t, "subpath must be a relative path within the volume")
+				return MountPoint{}, MountConfigError(t, "subpath must be a relative path within the volume")
 			}
 		}
 	case mount.TypeTmpfs:
 		if m.Source != "" {
-			return mountPoint{}, mountConfigError(t, "field Source must not be specified")
+			return MountPoint{}, MountConfigError(t, "field Source must not be specified")
 		}
 		if m.BindOptions != nil {
-			return mountPoint{}, mountConfigError(t, "field BindOptions must not be specified")
+			return MountPoint{}, MountConfigError(t, "field BindOptions must not be specified")
 		}
 		if m.VolumeOptions != nil {
-			return mountPoint{}, mountConfigError(t, "field VolumeOptions must not be specified")
+			return MountPoint{}, MountConfigError(t, "field VolumeOptions must not be specified")
 		}
 		mp.TmpfsOptions = []string{"nosuid", "nodev", "noexec"}
 		if o := m.TmpfsOptions; o != nil {
 			if o.SizeBytes < 0 {
-				return mountPoint{}, mountConfigError(t, "invalid tmpfs size: %d", o.SizeBytes)
+				return MountPoint{}, MountConfigError(t, "invalid tmpfs size: %d", o.SizeBytes)
 			}
 			if o.SizeBytes > 0 {
 				mp.TmpfsOptions = append(mp.TmpfsOptions, fmt.Sprintf("size=%d", o.SizeBytes))
@@ -224,7 +225,7 @@ func parseMount(m mount.Mount) (mountPoint, error) {
 			}
 		}
 	default:
-		return mountPoint{}, mountConfigError(t, "mount type unknown")
+		return MountPoint{}, MountConfigError(t, "mount type unknown")
 	}
 	if !mp.RW && t == mount.TypeTmpfs {
 		mp.TmpfsOptions = append(mp.TmpfsOptions, "ro")
@@ -247,14 +248,14 @@ func modeBits(m uint32) uint32 {
 	return out
 }
 
-// parseMountSpecs resolves everything a create request asks to mount,
+// ParseMountSpecs resolves everything a create request asks to mount,
 // except --volumes-from (which needs other containers): -v binds, --mount,
 // --tmpfs, then -v /path and the image's VOLUMEs for the destinations left.
 // A destination given twice by the client is refused, as Docker does.
-func parseMountSpecs(cfg *apicontainer.Config, hc *apicontainer.HostConfig) ([]mountPoint, error) {
-	var out []mountPoint
+func ParseMountSpecs(cfg *apicontainer.Config, hc *apicontainer.HostConfig) ([]MountPoint, error) {
+	var out []MountPoint
 	seen := map[string]bool{}
-	add := func(mp mountPoint) error {
+	add := func(mp MountPoint) error {
 		if seen[mp.Destination] {
 			return errdefs.ErrInvalidArgument.WithMessage("Duplicate mount point: " + mp.Destination)
 		}
@@ -290,7 +291,7 @@ func parseMountSpecs(cfg *apicontainer.Config, hc *apicontainer.HostConfig) ([]m
 				opts = append(opts, o)
 			}
 		}
-		mp := mountPoint{Type: mount.TypeTmpfs, Destination: path.Clean(dst), RW: true, TmpfsOptions: opts, Hidden: true}
+		mp := MountPoint{Type: mount.TypeTmpfs, Destination: path.Clean(dst), RW: true, TmpfsOptions: opts, Hidden: true}
 		if err := add(mp); err != nil {
 			return nil, err
 		}
@@ -302,7 +303,7 @@ func parseMountSpecs(cfg *apicontainer.Config, hc *apicontainer.HostConfig) ([]m
 		if seen[path.Clean(dst)] {
 			continue // a bind or named volume given for an image VOLUME wins
 		}
-		add(mountPoint{Type: mount.TypeVolume, Destination: path.Clean(dst), RW: true, Anonymous: true, implicit: true})
+		add(MountPoint{Type: mount.TypeVolume, Destination: path.Clean(dst), RW: true, Anonymous: true, Implicit: true})
 	}
 	return out, nil
 }
@@ -317,7 +318,7 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // apiMountPoint is how inspect and ps show a mount.
-func (mp *mountPoint) api(volumePath func(name string) string) apicontainer.MountPoint {
+func (mp *MountPoint) API(volumePath func(name string) string) apicontainer.MountPoint {
 	out := apicontainer.MountPoint{
 		Type: mp.Type, Name: mp.Name, Source: mp.Source, Destination: mp.Destination,
 		Driver: mp.Driver, Mode: mp.Mode, RW: mp.RW, Propagation: mp.Propagation,

@@ -1,4 +1,4 @@
-package daemon
+package container
 
 import (
 	"strings"
@@ -12,13 +12,13 @@ import (
 func TestParseBind(t *testing.T) {
 	for _, c := range []struct {
 		spec string
-		want mountPoint
+		want MountPoint
 	}{
-		{"vol:/data", mountPoint{Type: mount.TypeVolume, Name: "vol", Destination: "/data", RW: true, Mode: "z"}},
-		{"vol:/data:ro,nocopy", mountPoint{Type: mount.TypeVolume, Name: "vol", Destination: "/data", Mode: "ro,nocopy", NoCopy: true}},
-		{"/host:/h", mountPoint{Type: mount.TypeBind, Source: "/host", Destination: "/h", RW: true, Propagation: "rprivate", CreateSource: true}},
-		{"/host:/h:ro,rshared", mountPoint{Type: mount.TypeBind, Source: "/host", Destination: "/h", Mode: "ro,rshared", Propagation: "rshared", CreateSource: true}},
-		{"/anon:ro", mountPoint{Type: mount.TypeVolume, Destination: "/anon", Mode: "ro", Anonymous: true}},
+		{"vol:/data", MountPoint{Type: mount.TypeVolume, Name: "vol", Destination: "/data", RW: true, Mode: "z"}},
+		{"vol:/data:ro,nocopy", MountPoint{Type: mount.TypeVolume, Name: "vol", Destination: "/data", Mode: "ro,nocopy", NoCopy: true}},
+		{"/host:/h", MountPoint{Type: mount.TypeBind, Source: "/host", Destination: "/h", RW: true, Propagation: "rprivate", CreateSource: true}},
+		{"/host:/h:ro,rshared", MountPoint{Type: mount.TypeBind, Source: "/host", Destination: "/h", Mode: "ro,rshared", Propagation: "rshared", CreateSource: true}},
+		{"/anon:ro", MountPoint{Type: mount.TypeVolume, Destination: "/anon", Mode: "ro", Anonymous: true}},
 	} {
 		got, err := parseBind(c.spec)
 		if err != nil || !equalMount(got, c.want) {
@@ -40,7 +40,7 @@ func TestParseBind(t *testing.T) {
 	}
 }
 
-func equalMount(a, b mountPoint) bool {
+func equalMount(a, b MountPoint) bool {
 	return a.Type == b.Type && a.Name == b.Name && a.Source == b.Source && a.Destination == b.Destination &&
 		a.RW == b.RW && a.Mode == b.Mode && a.Propagation == b.Propagation && a.NoCopy == b.NoCopy &&
 		a.Anonymous == b.Anonymous && a.CreateSource == b.CreateSource
@@ -53,7 +53,7 @@ func TestParseMountSpecs(t *testing.T) {
 		Mounts: []mount.Mount{{Type: mount.TypeTmpfs, Target: "/t", TmpfsOptions: &mount.TmpfsOptions{SizeBytes: 1 << 20, Mode: 0o1777}}},
 		Tmpfs:  map[string]string{"/run": "size=64k,exec"},
 	}
-	mps, err := parseMountSpecs(cfg, hc)
+	mps, err := ParseMountSpecs(cfg, hc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestParseMountSpecs(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 	hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeBind, Source: "/x", Target: "/data"})
-	if _, err := parseMountSpecs(cfg, hc); err == nil || !strings.Contains(err.Error(), "Duplicate mount point: /data") {
+	if _, err := ParseMountSpecs(cfg, hc); err == nil || !strings.Contains(err.Error(), "Duplicate mount point: /data") {
 		t.Errorf("duplicate: %v", err)
 	}
 }
