@@ -101,16 +101,14 @@ func (e *ExitError) Error() string { return "exit code " + itoa(e.Code) }
 type Options struct {
 	Context    io.Reader // tar, plain or compressed
 	Dockerfile string    // path inside the context; "Dockerfile" when empty
-	// RemoteDockerfile, when not nil, is the Dockerfile itself (the context
-	// may then be empty).
-	Tags      []string
-	BuildArgs map[string]*string
-	Labels    map[string]string
-	NoCache   bool
-	Pull      bool
-	Target    string
-	Network   string
-	Quiet     bool
+	Tags       []string
+	BuildArgs  map[string]*string
+	Labels     map[string]string
+	NoCache    bool
+	Pull       bool
+	Target     string
+	Network    string
+	Quiet      bool
 	// TempDir is where the context is unpacked; the daemon's data root
 	// keeps it on the same disk as the layers.
 	TempDir string

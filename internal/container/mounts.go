@@ -317,7 +317,7 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// apiMountPoint is how inspect and ps show a mount.
+// API is how inspect and ps show a mount.
 func (mp *MountPoint) API(volumePath func(name string) string) apicontainer.MountPoint {
 	out := apicontainer.MountPoint{
 		Type: mp.Type, Name: mp.Name, Source: mp.Source, Destination: mp.Destination,

@@ -51,7 +51,7 @@ type Pulled struct {
 
 // Pull resolves req.Ref, downloads what is missing into blobs (every blob
 // verified against its digest) and hands the layers in order to layers.
-// Layers download req.Jobs at a time and each is unpacked as soon as it and
+// Layers download Config.Jobs at a time and each is unpacked as soon as it and
 // the ones below it have arrived.
 func (c *Client) Pull(ctx context.Context, req PullRequest, blobs *content.Store, layers LayerStore) (*Pulled, error) {
 	what := reference.FamiliarString(req.Ref)

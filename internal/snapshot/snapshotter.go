@@ -34,10 +34,11 @@ import "github.com/opencontainers/go-digest"
 //
 // An image's layers are unpacked bottom up, each on the tree of the one
 // below; a layer whose chain ID is already committed is skipped, since its
-// tree is shared:
+// tree is shared. (img is the image's config; chainID and layerTar stand
+// for the caller's own helpers.)
 //
 //	parent := digest.Digest("")
-//	for _, diffID := range config.RootFS.DiffIDs {
+//	for _, diffID := range img.RootFS.DiffIDs {
 //		chain := chainID(parent, diffID)
 //		if _, err := s.Stat(chain); err == nil {
 //			parent = chain // already unpacked, by this or another image
