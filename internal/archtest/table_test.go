@@ -40,7 +40,7 @@ var rules = map[string]struct{ mod, ext []string }{
 	"internal/sysinfo":               {nil, []string{xsys}},
 	"internal/archtest":              {nil, nil},
 	"internal/testutil":              {[]string{"*"}, []string{mobyClient, reference, bbolt}},
-	"integration":                    {[]string{"*"}, []string{mobyAPI, mobyClient, ggcr, imageSpec, netlink, nftables, errdefs}},
+	"integration":                    {[]string{"*"}, []string{mobyAPI, mobyClient, ggcr, imageSpec, netlink, nftables, errdefs, bbolt}},
 	"hack":                           {[]string{"internal/testutil"}, nil},
 	"bench":                          {[]string{"*"}, []string{runtimeSpec}},
 }
