@@ -79,9 +79,6 @@ func (d *Daemon) ContainerCreate(ctx context.Context, name string, req *apiconta
 	if c.Config.Hostname == "" {
 		c.Config.Hostname = c.ID[:12]
 	}
-	if c.Name == "" {
-		c.Name = container.GenerateName(d.containers.NameInUse)
-	}
 	if err := d.checkNetworks(c, req.NetworkingConfig); err != nil {
 		return resp, err
 	}
