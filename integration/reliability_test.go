@@ -28,7 +28,9 @@ func TestParallelRunRm(t *testing.T) {
 	errs := make(chan error, n)
 	var wg sync.WaitGroup
 	for range n {
-		wg.Go(func() { errs <- runRm(t.Context(), d, `{"Image":"busybox","Cmd":["true"],"HostConfig":{"AutoRemove":true}}`) })
+		wg.Go(func() {
+			errs <- runRm(t.Context(), d, `{"Image":"busybox","Cmd":["true"],"HostConfig":{"AutoRemove":true}}`)
+		})
 	}
 	wg.Wait()
 	close(errs)
