@@ -30,6 +30,9 @@ func (Bridge) CreateNetwork(_ context.Context, n *Network) error {
 		if link, err = netlink.LinkByName(n.Bridge); err != nil {
 			return err
 		}
+		if err := netlink.LinkSetAlias(link, bridgeAlias); err != nil {
+			return fmt.Errorf("marking bridge %s: %w", n.Bridge, err)
+		}
 	}
 	addr := &netlink.Addr{IPNet: &net.IPNet{IP: n.Gateway.AsSlice(), Mask: net.CIDRMask(n.Subnet.Bits(), 32)}}
 	if err := netlink.AddrReplace(link, addr); err != nil {
