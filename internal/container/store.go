@@ -62,10 +62,16 @@ func (s *Store) Lock(id string) func() {
 	return m.Unlock
 }
 
-// Add stores a new container, refusing a name already in use.
+// Add stores a new container, refusing a name already in use. A container
+// without a name gets a generated one, picked while holding the lock that
+// also writes the record, so parallel creates never race for a name: a
+// taken one is simply drawn again, as Docker does.
 func (s *Store) Add(c *Container) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if c.Name == "" {
+		c.Name = GenerateName(func(name string) bool { _, ok := s.names[name]; return ok })
+	}
 	if other, ok := s.names[c.Name]; ok {
 		return nameConflict(c.Name, other)
 	}

@@ -3,6 +3,7 @@ package container
 import (
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -93,5 +94,35 @@ func TestNames(t *testing.T) {
 	name := GenerateName(func(string) bool { return false })
 	if !strings.Contains(name, "_") {
 		t.Errorf("generated %q", name)
+	}
+}
+
+// Containers created at once without a name all get one, each different:
+// the name is drawn and reserved in one step.
+func TestAddGeneratesUniqueNames(t *testing.T) {
+	s, db := openStore(t, filepath.Join(t.TempDir(), "m.db"))
+	defer db.Close()
+	const n = 300
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() { errs <- s.Add(&Container{ID: NewID(), Created: time.Now()}) })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]bool{}
+	for _, c := range s.List() {
+		if c.Name == "" || seen[c.Name] {
+			t.Fatalf("generated name %q empty or repeated", c.Name)
+		}
+		seen[c.Name] = true
+	}
+	if len(seen) != n {
+		t.Fatalf("%d containers listed, want %d", len(seen), n)
 	}
 }

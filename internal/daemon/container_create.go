@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/berth/berth/internal/container"
+	"github.com/berth/berth/internal/container/spec"
 	"github.com/containerd/errdefs"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	apicontainer "github.com/moby/moby/api/types/container"
@@ -78,9 +79,6 @@ func (d *Daemon) ContainerCreate(ctx context.Context, name string, req *apiconta
 	}
 	if c.Config.Hostname == "" {
 		c.Config.Hostname = c.ID[:12]
-	}
-	if c.Name == "" {
-		c.Name = container.GenerateName(d.containers.NameInUse)
 	}
 	if err := d.checkNetworks(c, req.NetworkingConfig); err != nil {
 		return resp, err
@@ -219,6 +217,9 @@ func (d *Daemon) checkHostConfig(hc *apicontainer.HostConfig) ([]string, error) 
 	}
 	if hc.NanoCPUs > 0 && (hc.CPUPeriod > 0 || hc.CPUQuota > 0) {
 		return nil, errdefs.ErrInvalidArgument.WithMessage("conflicting options: Nano CPUs and CPU Period cannot both be set")
+	}
+	if err := spec.CheckCapabilities(hc.CapAdd, hc.CapDrop); err != nil {
+		return nil, err
 	}
 	return warnings, nil
 }

@@ -123,6 +123,9 @@ func (d *Daemon) open(ctx context.Context) error {
 	if res.Blobs+len(res.Layers) > 0 {
 		slog.Info("removed leftovers of an interrupted run", "blobs", res.Blobs, "layers", len(res.Layers), "bytes", res.Reclaimed)
 	}
+	if err := d.clearBuildTmp(); err != nil {
+		return fmt.Errorf("cleaning up after the previous run: %w", err)
+	}
 	if err := d.setupRuntimes(ctx); err != nil {
 		return err
 	}

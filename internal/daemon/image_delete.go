@@ -28,6 +28,13 @@ func (d *Daemon) ImageDelete(ctx context.Context, name string, force, prune bool
 	}
 	refs := all[rec.ID]
 	var out []apiimage.DeleteResponse
+	g, err := d.readImageGraph()
+	if err != nil {
+		return nil, err
+	}
+	if named == nil && g.hasChildren(rec.ID) {
+		return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image has dependent child images", shortID(rec.ID)))
+	}
 	running, stopped := d.imageUsers(rec.ID.String())
 	if named != nil && len(refs) == 1 && len(running)+len(stopped) > 0 {
 		if !force {
@@ -72,16 +79,28 @@ func (d *Daemon) ImageDelete(ctx context.Context, name string, force, prune bool
 			return out, nil
 		}
 		refs = rest
+		if g.hasChildren(rec.ID) {
+			// An image other images are built on stays, untagged, until
+			// they are gone, as in Docker.
+			for _, r := range refs {
+				if err := d.untag(rec.ID, r); err != nil {
+					return out, err
+				}
+				out = append(out, apiimage.DeleteResponse{Untagged: reference.FamiliarString(r)})
+			}
+			return out, nil
+		}
 	} else if len(refs) > 1 && !force && !sameRepository(refs) {
 		return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is referenced in multiple repositories", shortID(rec.ID)))
 	}
-	deleted, err := d.deleteImage(ctx, rec.ID, refs)
+	deleted, err := d.deleteImage(ctx, g, rec.ID, refs, prune)
 	return append(out, deleted...), err
 }
 
-// deleteImage removes an image, its remaining names and whatever storage
-// only it used, and reports all of it.
-func (d *Daemon) deleteImage(ctx context.Context, id digest.Digest, refs []reference.Named) ([]apiimage.DeleteResponse, error) {
+// deleteImage removes an image, its remaining names, with prune its
+// untagged parents that nothing else keeps, and whatever storage only they
+// used, and reports all of it.
+func (d *Daemon) deleteImage(ctx context.Context, g *imageGraph, id digest.Digest, refs []reference.Named, prune bool) ([]apiimage.DeleteResponse, error) {
 	var out []apiimage.DeleteResponse
 	for _, ref := range refs {
 		out = append(out, apiimage.DeleteResponse{Untagged: reference.FamiliarString(ref)})
@@ -92,6 +111,15 @@ func (d *Daemon) deleteImage(ctx context.Context, id digest.Digest, refs []refer
 	}
 	out = append(out, apiimage.DeleteResponse{Deleted: id.String()})
 	d.events.Log(events.ImageEventType, events.ActionDelete, events.Actor{ID: id.String(), Attributes: map[string]string{"name": id.String()}})
+	parent := g.records[id].Parent
+	g.forget(id)
+	if prune {
+		parents, err := d.pruneParents(g, parent)
+		out = append(out, parents...)
+		if err != nil {
+			return out, err
+		}
+	}
 	res, err := d.collectGarbage(ctx)
 	for _, c := range res.Layers {
 		out = append(out, apiimage.DeleteResponse{Deleted: c.String()})
@@ -122,11 +150,7 @@ func (d *Daemon) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.Pru
 	if err != nil {
 		return nil, err
 	}
-	recs, err := d.images.List()
-	if err != nil {
-		return nil, err
-	}
-	all, err := d.images.Refs()
+	g, err := d.readImageGraph()
 	if err != nil {
 		return nil, err
 	}
@@ -136,8 +160,13 @@ func (d *Daemon) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.Pru
 	for _, c := range d.containers.List() {
 		inUse[string(c.Image)] = true
 	}
-	for _, rec := range recs {
-		if inUse[rec.ID.String()] || (danglingOnly && len(all[rec.ID]) > 0) {
+	for _, rec := range g.records {
+		// Untagged images with children are the layers of others: they go
+		// with the last of them (pruneParents), never on their own.
+		if inUse[rec.ID.String()] || (!g.hasTag(rec.ID) && g.hasChildren(rec.ID)) {
+			continue
+		}
+		if danglingOnly && (g.hasTag(rec.ID) || g.hasChildren(rec.ID)) {
 			continue
 		}
 		if !until.IsZero() && !rec.Created.Before(until) {
@@ -155,15 +184,30 @@ func (d *Daemon) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.Pru
 		victims = append(victims, rec)
 	}
 	for _, rec := range victims {
-		for _, ref := range all[rec.ID] {
+		if _, ok := g.records[rec.ID]; !ok {
+			continue // already went as the parent of another
+		}
+		for _, ref := range g.refs[rec.ID] {
+			if err := d.untag(rec.ID, ref); err != nil {
+				return nil, err
+			}
 			report.ImagesDeleted = append(report.ImagesDeleted, apiimage.DeleteResponse{Untagged: reference.FamiliarString(ref)})
-			d.events.Log(events.ImageEventType, events.ActionUnTag, events.Actor{ID: rec.ID.String(), Attributes: map[string]string{"name": reference.FamiliarString(ref)}})
+		}
+		delete(g.refs, rec.ID)
+		if g.hasChildren(rec.ID) {
+			continue // untagged; deleted with its last child
 		}
 		if err := d.images.Delete(rec.ID); err != nil && !errdefs.IsNotFound(err) {
 			return nil, err
 		}
+		g.forget(rec.ID)
 		report.ImagesDeleted = append(report.ImagesDeleted, apiimage.DeleteResponse{Deleted: rec.ID.String()})
 		d.events.Log(events.ImageEventType, events.ActionDelete, events.Actor{ID: rec.ID.String(), Attributes: map[string]string{"name": rec.ID.String()}})
+		parents, err := d.pruneParents(g, rec.Parent)
+		report.ImagesDeleted = append(report.ImagesDeleted, parents...)
+		if err != nil {
+			return nil, err
+		}
 	}
 	res, err := d.collectGarbage(ctx)
 	if err != nil {

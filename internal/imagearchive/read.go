@@ -3,9 +3,11 @@ package imagearchive
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 
+	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
 	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -70,9 +72,11 @@ func (s *scan) dockerImages(data []byte) ([]Image, error) {
 			img.Layers = append(img.Layers, Layer{Digest: b.digest, MediaType: mt})
 		}
 		for _, t := range it.RepoTags {
-			if name, ok := familiarTag(t); ok {
-				img.RepoTags = appendUnique(img.RepoTags, name)
+			name, err := archiveTag(t)
+			if err != nil {
+				return nil, err
 			}
+			img.RepoTags = appendUnique(img.RepoTags, name)
 		}
 		images = append(images, img)
 	}
@@ -119,6 +123,22 @@ func familiarTag(name string) (string, bool) {
 		tagged = t
 	}
 	return reference.FamiliarString(tagged), true
+}
+
+// archiveTag checks a RepoTags entry of manifest.json as Docker's load
+// does, instead of dropping it unseen: a name that does not parse fails the
+// load with the parser's words, one with a digest and no tag with
+// `invalid tag "…"`. A bare name is taken as :latest, as Docker's
+// containerd image store does.
+func archiveTag(name string) (string, error) {
+	if _, err := reference.ParseNormalizedNamed(name); err != nil {
+		return "", errdefs.ErrInvalidArgument.WithMessage(err.Error())
+	}
+	tag, ok := familiarTag(name)
+	if !ok {
+		return "", errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid tag %q", name))
+	}
+	return tag, nil
 }
 
 // annotatedTag returns the name an index.json entry gives its image, if any.

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/containerd/errdefs"
 	"github.com/opencontainers/go-digest"
 	"github.com/opencontainers/image-spec/specs-go"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -161,4 +162,29 @@ func hex64(c byte) string {
 		b[i] = c
 	}
 	return string(b)
+}
+
+// RepoTags entries that Docker's load refuses fail the load with its words.
+func TestArchiveTag(t *testing.T) {
+	for in, want := range map[string]string{
+		"busybox:latest":                   "busybox:latest",
+		"docker.io/library/busybox:1.36":   "busybox:1.36",
+		"busybox:1@sha256:" + hex64('a'):   "busybox:1",
+		"busybox":                          "busybox:latest",
+		"busybox@sha256:" + hex64('a'):     `invalid tag "busybox@sha256:` + hex64('a') + `"`,
+		"Not/Valid:1":                      "invalid reference format: repository name (Valid) must be lowercase",
+		"bad name:1":                       "invalid reference format",
+		"quay.io/org/img:tag-with.chars_1": "quay.io/org/img:tag-with.chars_1",
+	} {
+		got, err := archiveTag(in)
+		if err != nil {
+			if !errdefs.IsInvalidArgument(err) {
+				t.Errorf("archiveTag(%q): %v is not invalid argument", in, err)
+			}
+			got = err.Error()
+		}
+		if got != want {
+			t.Errorf("archiveTag(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

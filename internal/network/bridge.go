@@ -10,7 +10,6 @@ import (
 	"os"
 
 	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netns"
 )
 
 // Bridge is the driver for bridge networks: a Linux bridge per network and
@@ -30,6 +29,9 @@ func (Bridge) CreateNetwork(_ context.Context, n *Network) error {
 		}
 		if link, err = netlink.LinkByName(n.Bridge); err != nil {
 			return err
+		}
+		if err := netlink.LinkSetAlias(link, bridgeAlias); err != nil {
+			return fmt.Errorf("marking bridge %s: %w", n.Bridge, err)
 		}
 	}
 	addr := &netlink.Addr{IPNet: &net.IPNet{IP: n.Gateway.AsSlice(), Mask: net.CIDRMask(n.Subnet.Bits(), 32)}}
@@ -64,12 +66,12 @@ func (Bridge) Join(_ context.Context, n *Network, ep *Endpoint, netnsPath string
 	if err != nil {
 		return fmt.Errorf("bridge %s: %w", n.Bridge, err)
 	}
-	ns, err := netns.GetFromPath(netnsPath)
+	ns, err := os.Open(netnsPath)
 	if err != nil {
 		return fmt.Errorf("container netns: %w", err)
 	}
 	defer ns.Close()
-	h, err := netlink.NewHandleAt(ns)
+	h, err := netlinkHandleAt(netnsPath)
 	if err != nil {
 		return err
 	}
@@ -94,7 +96,7 @@ func (Bridge) Join(_ context.Context, n *Network, ep *Endpoint, netnsPath string
 	if err != nil {
 		return err
 	}
-	if err := netlink.LinkSetNsFd(pl, int(ns)); err != nil {
+	if err := netlink.LinkSetNsFd(pl, int(ns.Fd())); err != nil {
 		return fmt.Errorf("moving veth into netns: %w", err)
 	}
 	if err := netlink.LinkSetUp(veth); err != nil {
@@ -179,12 +181,7 @@ func (Null) DeleteNetwork(context.Context, *Network) error { return nil }
 
 // Join implements Driver.
 func (Null) Join(_ context.Context, _ *Network, _ *Endpoint, netnsPath string) error {
-	ns, err := netns.GetFromPath(netnsPath)
-	if err != nil {
-		return err
-	}
-	defer ns.Close()
-	h, err := netlink.NewHandleAt(ns)
+	h, err := netlinkHandleAt(netnsPath)
 	if err != nil {
 		return err
 	}

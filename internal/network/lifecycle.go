@@ -26,6 +26,9 @@ type CreateOptions struct {
 
 // Create makes a user-defined network.
 func (m *Manager) Create(ctx context.Context, o CreateOptions) (*Network, error) {
+	if err := CheckName(o.Name); err != nil {
+		return nil, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if o.Driver == "" {

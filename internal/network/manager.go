@@ -140,8 +140,9 @@ func newID() string {
 	return hex.EncodeToString(b)
 }
 
-// Close stops the DNS resolvers; bridges, rules and endpoints stay for
-// the running containers and the next berthd.
+// Close stops the DNS resolvers. Bridges, rules and endpoints stay for
+// the running containers and the next berthd; with no container on a
+// network left, Berth's own bridges and table go (releaseHostIfIdle).
 func (m *Manager) Close() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -149,6 +150,7 @@ func (m *Manager) Close() {
 		r.stop()
 		delete(m.resolvers, id)
 	}
+	m.releaseHostIfIdle()
 }
 
 // Get finds a network by full name, full ID or unique ID prefix.

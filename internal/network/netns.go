@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 
+	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -21,25 +21,49 @@ func CreateNetNS(path string) error {
 		return err
 	}
 	f.Close()
-	errc := make(chan error, 1)
-	go func() {
-		// The thread that unshares is left locked, so the runtime
-		// retires it instead of reusing it in the new namespace.
-		runtime.LockOSThread()
+	err = onNSThread(func() error {
 		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			errc <- fmt.Errorf("unshare netns: %w", err)
-			return
+			return fmt.Errorf("unshare netns: %w", err)
 		}
-		src := fmt.Sprintf("/proc/self/task/%d/ns/net", unix.Gettid())
-		if err := unix.Mount(src, path, "", unix.MS_BIND, ""); err != nil {
-			errc <- fmt.Errorf("bind-mounting netns: %w", err)
-			return
+		if err := unix.Mount(threadNetNS(), path, "", unix.MS_BIND, ""); err != nil {
+			return fmt.Errorf("bind-mounting netns: %w", err)
 		}
-		errc <- nil
-	}()
-	if err := <-errc; err != nil {
+		return nil
+	})
+	if err != nil {
+		unix.Unmount(path, unix.MNT_DETACH)
 		os.Remove(path)
 		return err
+	}
+	return nil
+}
+
+// netlinkHandleAt opens a netlink handle whose sockets live in the
+// namespace at path. The sockets keep that namespace after the thread
+// that made them has left it, so the handle can be used from any goroutine.
+func netlinkHandleAt(path string) (*netlink.Handle, error) {
+	var h *netlink.Handle
+	err := onNSThread(func() error {
+		if err := enterNetNS(path); err != nil {
+			return err
+		}
+		var err error
+		h, err = netlink.NewHandle()
+		return err
+	})
+	return h, err
+}
+
+// enterNetNS moves the calling thread into the namespace at path; only
+// for use inside onNSThread.
+func enterNetNS(path string) error {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("container netns: %w", err)
+	}
+	defer unix.Close(fd)
+	if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
+		return fmt.Errorf("entering netns %s: %w", path, err)
 	}
 	return nil
 }

@@ -96,6 +96,16 @@ func normalizeCaps(caps []string) ([]string, error) {
 	return out, nil
 }
 
+// CheckCapabilities refuses unknown names in --cap-add and --cap-drop with
+// Docker's words, so that create refuses them rather than start.
+func CheckCapabilities(add, drop []string) error {
+	if _, err := normalizeCaps(add); err != nil {
+		return err
+	}
+	_, err := normalizeCaps(drop)
+	return err
+}
+
 func capIndex(name string) int {
 	for i, n := range capNames {
 		if n == name {

@@ -103,3 +103,15 @@ func TestPrivilegedCapsAreHostBounding(t *testing.T) {
 		t.Errorf("inheritable %v ambient %v, want empty", c.Inheritable, c.Ambient)
 	}
 }
+
+func TestCheckCapabilities(t *testing.T) {
+	if err := CheckCapabilities([]string{"net_admin", "ALL"}, []string{"CAP_CHOWN"}); err != nil {
+		t.Errorf("known capabilities refused: %v", err)
+	}
+	for _, tc := range []struct{ add, drop []string }{{add: []string{"CAP_BOGUS"}}, {drop: []string{"bogus"}}} {
+		err := CheckCapabilities(tc.add, tc.drop)
+		if !errdefs.IsInvalidArgument(err) || err.Error() != `unknown capability: "CAP_BOGUS"` {
+			t.Errorf("CheckCapabilities(%v, %v) = %v, want Docker's unknown capability", tc.add, tc.drop, err)
+		}
+	}
+}

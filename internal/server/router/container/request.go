@@ -1,15 +1,12 @@
 package container
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"regexp"
 	"strconv"
 
+	"github.com/berth/berth/internal/server/router"
 	"github.com/containerd/errdefs"
 )
 
@@ -25,52 +22,11 @@ func checkName(name string) error {
 	return nil
 }
 
-// checkJSON refuses a body that is not declared as JSON. A request with no
-// body may omit the Content-Type.
-func checkJSON(r *http.Request) error {
-	ct := r.Header.Get("Content-Type")
-	if ct == "" && (r.Body == nil || r.ContentLength == 0) {
-		return nil
-	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("malformed Content-Type header (%s): %v", ct, err))
-	}
-	if mt != "application/json" {
-		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf(
-			"unsupported Content-Type header (%s): must be 'application/json'", ct))
-	}
-	return nil
-}
+// errNoBody marks a request whose JSON body was empty.
+var errNoBody = router.ErrNoBody
 
-// errNoBody marks a request whose JSON body was empty; each route decides
-// whether that is fine (commit, update) or not (create).
-var errNoBody = errors.New("empty body")
-
-// readJSON decodes the JSON body into out. strict refuses fields out does
-// not know, so a setting the client asked for is never silently dropped.
-func readJSON(r *http.Request, out any, strict bool) error {
-	if err := checkJSON(r); err != nil {
-		return err
-	}
-	if r.Body == nil || r.ContentLength == 0 {
-		return errNoBody
-	}
-	dec := json.NewDecoder(r.Body)
-	if strict {
-		dec.DisallowUnknownFields()
-	}
-	if err := dec.Decode(out); err != nil {
-		if errors.Is(err, io.EOF) {
-			return errNoBody
-		}
-		return errdefs.ErrInvalidArgument.WithMessage("invalid JSON: " + err.Error())
-	}
-	if dec.More() {
-		return errdefs.ErrInvalidArgument.WithMessage("unexpected content after JSON")
-	}
-	return nil
-}
+// readJSON decodes the JSON body into out (router.ReadJSON).
+func readJSON(r *http.Request, out any, strict bool) error { return router.ReadJSON(r, out, strict) }
 
 // intQuery reads an optional integer parameter; ok is false when absent.
 func intQuery(r *http.Request, key string) (v int, ok bool, err error) {

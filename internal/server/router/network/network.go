@@ -2,8 +2,7 @@ package network
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"net/http"
 
 	"github.com/berth/berth/internal/filters"
@@ -32,10 +31,11 @@ func (rt *Router) Routes() []router.Route {
 }
 
 func decode(r *http.Request, v any) error {
-	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
-		return fmt.Errorf("invalid JSON: %v: %w", err, errdefs.ErrInvalidArgument)
+	err := router.ReadJSON(r, v, false)
+	if errors.Is(err, router.ErrNoBody) {
+		return errdefs.ErrInvalidArgument.WithMessage("invalid JSON: got EOF while reading request body")
 	}
-	return nil
+	return err
 }
 
 func (rt *Router) list(ctx context.Context, w http.ResponseWriter, r *http.Request, _ map[string]string) error {

@@ -2,7 +2,7 @@ package system
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"net/http"
 
 	"github.com/berth/berth/internal/server/router"
@@ -26,8 +26,11 @@ func (s *Router) auth(ctx context.Context, w http.ResponseWriter, r *http.Reques
 		return errdefs.ErrNotImplemented.WithMessage("registry login is not supported by this engine")
 	}
 	var cfg registry.AuthConfig
-	if err := json.NewDecoder(r.Body).Decode(&cfg); err != nil {
-		return errdefs.ErrInvalidArgument.WithMessage("invalid login request: " + err.Error())
+	if err := router.ReadJSON(r, &cfg, false); err != nil {
+		if errors.Is(err, router.ErrNoBody) {
+			return errdefs.ErrInvalidArgument.WithMessage("invalid login request: empty body")
+		}
+		return err
 	}
 	res, err := ab.AuthenticateToRegistry(ctx, cfg)
 	if err != nil {

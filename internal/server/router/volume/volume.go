@@ -2,14 +2,11 @@ package volume
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 
 	"github.com/berth/berth/internal/filters"
 	"github.com/berth/berth/internal/server/router"
-	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/volume"
 )
 
@@ -54,11 +51,8 @@ func (vr *Router) list(ctx context.Context, w http.ResponseWriter, r *http.Reque
 
 func (vr *Router) create(ctx context.Context, w http.ResponseWriter, r *http.Request, _ map[string]string) error {
 	var req volume.CreateRequest
-	if r.Body != nil {
-		err := json.NewDecoder(r.Body).Decode(&req)
-		if err != nil && !errors.Is(err, io.EOF) {
-			return errdefs.ErrInvalidArgument.WithMessage("invalid JSON: " + err.Error())
-		}
+	if err := router.ReadJSON(r, &req, false); err != nil && !errors.Is(err, router.ErrNoBody) {
+		return err
 	}
 	v, err := vr.backend.VolumeCreate(ctx, req)
 	if err != nil {

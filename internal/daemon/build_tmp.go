@@ -1,0 +1,40 @@
+package daemon
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/berth/berth/internal/mount"
+)
+
+// clearBuildTmp empties <data-root>/builder/tmp at start. Nothing there
+// outlives the build that made it, so whatever is found (the context spool
+// of a build cut short with the daemon, a layer view still mounted) is a
+// leftover of an earlier run.
+func (d *Daemon) clearBuildTmp() error {
+	dir := filepath.Join(d.buildDir(), "tmp")
+	entries, err := os.ReadDir(dir)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		// A view is a read-only overlay of image layers: take it off
+		// before removing, and never remove through it.
+		if err := mount.Unmount(p); err != nil {
+			return err
+		}
+		if err := os.RemoveAll(p); err != nil {
+			return fmt.Errorf("removing build leftover: %w", err)
+		}
+	}
+	if len(entries) > 0 {
+		slog.Info("removed build leftovers of an earlier run", "count", len(entries))
+	}
+	return nil
+}
