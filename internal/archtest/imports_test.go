@@ -19,7 +19,8 @@ const module = "github.com/berth/berth/"
 var allowed = map[string][]string{
 	"cmd/berthd":                     {"internal/config", "internal/daemon", "internal/server"},
 	"cmd/berth":                      {"internal/cli"},
-	"internal/cli":                   {},
+	"internal/cli":                   {"internal/compose"},
+	"internal/compose":               {}, // the Compose SDK and the client lib only; never the daemon
 	"internal/server":                {"internal/filters"},
 	"internal/daemon":                {"internal/config", "internal/content", "internal/events", "internal/filters", "internal/image", "internal/imagearchive", "internal/layer", "internal/snapshot", "internal/sysinfo", "internal/container", "internal/mount", "internal/runtime", "internal/shim", "internal/jsonlog", "internal/cgroups", "internal/registry", "internal/server/router/image", "internal/server/router/system", "internal/server/router/container", "internal/server/router/distribution", "internal/volume", "internal/builder", "internal/server/router/build", "internal/network", "internal/server/router/network"},
 	"internal/container":             {},
