@@ -5,11 +5,15 @@ PREFIX    ?= /usr/local
 BINDIR    := bin
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT    ?= $(shell git rev-parse --short HEAD 2>/dev/null)
+# The embedded Compose SDK reports its own version, as docker compose does.
+COMPOSE_VERSION := $(shell $(GO) list -m -f '{{.Version}}' github.com/docker/compose/v5 2>/dev/null)
 BUILT     ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS   := -X github.com/berth/berth/internal/daemon.Version=$(VERSION) \
 	-X github.com/berth/berth/internal/daemon.GitCommit=$(COMMIT) \
 	-X github.com/berth/berth/internal/daemon.BuildTime=$(BUILT) \
-	-X github.com/berth/berth/internal/cli/command/system.Version=$(VERSION)
+	-X github.com/berth/berth/internal/cli/command/system.Version=$(VERSION) \
+	-X github.com/berth/berth/internal/compose.Version=$(COMPOSE_VERSION) \
+	-X github.com/docker/compose/v5/internal.Version=$(COMPOSE_VERSION)
 GOFLAGS_BUILD := -trimpath -ldflags '$(LDFLAGS)'
 UNIT_TIMEOUT        ?= 10m
 INTEGRATION_TIMEOUT ?= 45m

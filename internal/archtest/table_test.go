@@ -12,7 +12,8 @@ package archtest
 var rules = map[string]struct{ mod, ext []string }{
 	"cmd/berthd":                     {[]string{"internal/config", "internal/daemon", "internal/server"}, []string{pflag}},
 	"cmd/berth":                      {[]string{"internal/cli"}, nil},
-	"internal/cli":                   {nil, []string{cobra, pflag, mobyAPI, mobyClient, dockerCLI, goUnits, goArchive, patternmatcher, reference, imageSpec, errdefs, xsys}},
+	"internal/cli":                   {[]string{"internal/compose"}, []string{cobra, pflag, mobyAPI, mobyClient, dockerCLI, goUnits, goArchive, patternmatcher, reference, imageSpec, errdefs, xsys}},
+	"internal/compose":               {nil, []string{cobra, dockerCLI, compose}}, // the Compose SDK and the client lib only; never the daemon
 	"internal/server":                {[]string{"internal/filters", "internal/backend"}, []string{mobyAPI, reference, errdefs, xsys}},
 	"internal/server/router/network": {[]string{"internal/filters", "internal/server/router", "internal/backend"}, []string{mobyAPI, errdefs}},
 	"internal/backend":               {[]string{"internal/filters"}, []string{mobyAPI}},
@@ -54,6 +55,7 @@ var shimExt = []string{xsys, runtimeSpec}
 const (
 	bbolt           = "go.etcd.io/bbolt"
 	cobra           = "github.com/spf13/cobra"
+	compose         = "github.com/docker/compose/v5"
 	compress        = "github.com/klauspost/compress"
 	digest          = "github.com/opencontainers/go-digest"
 	dns             = "github.com/miekg/dns"

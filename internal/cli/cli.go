@@ -16,6 +16,7 @@ import (
 	"github.com/berth/berth/internal/cli/command/registry"
 	"github.com/berth/berth/internal/cli/command/system"
 	"github.com/berth/berth/internal/cli/command/volume"
+	"github.com/berth/berth/internal/compose"
 	"github.com/spf13/cobra"
 )
 
@@ -81,6 +82,8 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 	)
 	root.AddCommand(container.NewTopLevelCommands(c)...)
 	setup(root)
+	// Added after setup: compose keeps docker compose's own help and errors.
+	root.AddCommand(newComposeCommand(c))
 	return root
 }
 
@@ -115,6 +118,12 @@ func Run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	err := root.ExecuteContext(ctx)
 	if err == nil || errors.Is(err, command.ErrCancelled) {
 		return 0
+	}
+	if status, code, ok := compose.ExitStatus(err); ok {
+		if status != "" {
+			fmt.Fprintln(errOut, status)
+		}
+		return code
 	}
 	var st command.StatusError
 	if errors.As(err, &st) {

@@ -22,14 +22,25 @@ func fileNotFound(path, name string) error {
 	return errdefs.ErrNotFound.WithMessage(fmt.Sprintf("Could not find the file %s in container %s", path, name))
 }
 
-// openSource finds path in the container's root filesystem, which the
-// caller has mounted, for docker cp.
-func openSource(root, path, name string) (*layer.Source, error) {
-	s, err := layer.OpenSource(root, path)
-	if errdefs.IsNotFound(err) {
-		return nil, fileNotFound(path, name)
+// openSource finds path in the container's filesystem as it looks from
+// inside: on the mount that holds it, or in the root filesystem.
+func openSource(v *copyView, p, name string) (*layer.Source, error) {
+	loc, err := container.Locate(v.rootfs, v.mounts, p)
+	if err != nil {
+		return nil, err
 	}
-	return s, err
+	s, err := layer.OpenSource(loc.Root, loc.Path)
+	if errdefs.IsNotFound(err) {
+		return nil, fileNotFound(p, name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.Name = loc.Name
+	if s.LinkTarget != "" {
+		s.LinkTarget = loc.ContainerPath(s.LinkTarget)
+	}
+	return s, nil
 }
 
 func pathStat(s *layer.Source) *apicontainer.PathStat {
@@ -50,12 +61,12 @@ func (d *Daemon) ContainerStatPath(ctx context.Context, name, path string) (*api
 		return nil, err
 	}
 	defer unlock()
-	root, release, err := d.mountForCopy(c)
+	v, err := d.openCopyView(c)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
-	s, err := openSource(root, path, name)
+	defer v.close()
+	s, err := openSource(v, path, name)
 	if err != nil {
 		return nil, err
 	}
@@ -65,22 +76,23 @@ func (d *Daemon) ContainerStatPath(ctx context.Context, name, path string) (*api
 
 // ContainerArchivePath streams a tar of a path of the container's
 // filesystem, its top entry named after the path's last element. The
-// container stays locked (and, when stopped, mounted) until the stream is
-// closed.
+// container is locked only while the path is found and opened: the stream
+// reads through open handles, so a slow client never holds up stop,
+// start or inspect. Volumes mounted for the copy stay until it is closed.
 func (d *Daemon) ContainerArchivePath(ctx context.Context, name, path string) (io.ReadCloser, *apicontainer.PathStat, error) {
 	c, unlock, err := d.lockContainer(name)
 	if err != nil {
 		return nil, nil, err
 	}
-	root, release, err := d.mountForCopy(c)
+	defer unlock()
+	v, err := d.openCopyView(c)
 	if err != nil {
-		unlock()
 		return nil, nil, err
 	}
-	s, err := openSource(root, path, name)
+	s, err := openSource(v, path, name)
+	v.detachRoot() // the open handles keep what they need
 	if err != nil {
-		release()
-		unlock()
+		v.close()
 		return nil, nil, err
 	}
 	pr, pw := io.Pipe()
@@ -91,8 +103,7 @@ func (d *Daemon) ContainerArchivePath(ctx context.Context, name, path string) (i
 	}()
 	rc := &archiveStream{PipeReader: pr, done: done, cleanup: func() {
 		s.Close()
-		release()
-		unlock()
+		v.close()
 	}}
 	d.logContainerEvent(c, events.ActionArchivePath, nil)
 	return rc, pathStat(s), nil
@@ -123,21 +134,28 @@ func (d *Daemon) ContainerExtractToDir(ctx context.Context, name string, opts ba
 		return err
 	}
 	defer unlock()
-	if c.HostConfig != nil && c.HostConfig.ReadonlyRootfs {
-		return errdefs.ErrInvalidArgument.WithMessage("container rootfs is marked read-only")
-	}
-	root, release, err := d.mountForCopy(c)
+	v, err := d.openCopyView(c)
 	if err != nil {
 		return err
 	}
-	defer release()
+	defer v.close()
+	loc, err := container.Locate(v.rootfs, v.mounts, opts.Path)
+	if err != nil {
+		return err
+	}
+	switch {
+	case loc.Mount != nil && loc.Mount.ReadOnly:
+		return errdefs.ErrInvalidArgument.WithMessage("mounted volume is marked read-only")
+	case loc.Mount == nil && c.HostConfig != nil && c.HostConfig.ReadonlyRootfs:
+		return errdefs.ErrInvalidArgument.WithMessage("container rootfs is marked read-only")
+	}
 	xo := layer.ExtractOptions{NoOverwriteDirNonDir: opts.NoOverwriteDirNonDir}
 	if opts.CopyUIDGID {
-		if xo.Owner, err = copyOwner(root, c); err != nil {
+		if xo.Owner, err = copyOwner(v.rootfs, c); err != nil {
 			return err
 		}
 	}
-	if err := layer.Extract(ctx, root, opts.Path, content, xo); err != nil {
+	if err := layer.Extract(ctx, loc.Root, loc.Path, content, xo); err != nil {
 		if errdefs.IsNotFound(err) {
 			return fileNotFound(opts.Path, name)
 		}

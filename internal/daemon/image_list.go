@@ -50,14 +50,23 @@ func (d *Daemon) Images(ctx context.Context, opts backend.ImageListOptions) ([]a
 		return nil, err
 	}
 	createdAt := map[string]time.Time{}
+	parents := map[string]bool{} // images some other image was built on
 	for _, rec := range recs {
 		createdAt[rec.ID.String()] = rec.Created
+		if rec.Parent != "" {
+			parents[string(rec.Parent)] = true
+		}
 	}
 	var out []apiimage.Summary
 	for _, s := range all {
 		created := createdAt[s.ID]
+		untagged := len(s.RepoTags) == 0 && len(s.RepoDigests) == 0
 		switch {
 		case danglingGiven && dangling != (len(s.RepoTags) == 0):
+			continue
+		// As Docker's: an untagged parent is a build's intermediate image,
+		// listed only with all=1, and never as dangling.
+		case untagged && parents[s.ID] && (!opts.All || (danglingGiven && dangling)):
 			continue
 		case !before.IsZero() && !created.Before(before):
 			continue

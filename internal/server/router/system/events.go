@@ -33,20 +33,23 @@ const (
 	mediaJSONSeq   = "application/json-seq"
 )
 
-// events streams the buffered events since "since", then the live ones,
-// until "until" passes, the client leaves or the server stops.
+// events streams the buffered events in [since, until], then the live ones,
+// until "until" passes, the client leaves or the server stops. As Docker's,
+// a request with neither bound gets only new events: replaying the buffer
+// would hand a client (compose's attached up and logs -f) a "die" of a
+// container that is long gone.
 func (s *Router) events(ctx context.Context, w http.ResponseWriter, r *http.Request, _ map[string]string) error {
-	since, err := parseTime(r.URL.Query().Get("since"))
+	since, err := parseUnixTimestamp(r.URL.Query().Get("since"))
 	if err != nil {
-		return fmt.Errorf("invalid value for 'since': %w", err)
+		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid value for 'since': %v", err))
 	}
-	until, err := parseTime(r.URL.Query().Get("until"))
+	until, err := parseUnixTimestamp(r.URL.Query().Get("until"))
 	if err != nil {
-		return fmt.Errorf("invalid value for 'until': %w", err)
+		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid value for 'until': %v", err))
 	}
 	if !until.IsZero() && until.Before(since) {
-		return fmt.Errorf("`since` time (%s) cannot be after `until` time (%s): %w",
-			r.URL.Query().Get("since"), r.URL.Query().Get("until"), errdefs.ErrInvalidArgument)
+		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("`since` time (%s) cannot be after `until` time (%s)",
+			r.URL.Query().Get("since"), r.URL.Query().Get("until")))
 	}
 	f, err := filters.FromJSON(r.URL.Query().Get("filters"))
 	if err != nil {
@@ -67,6 +70,9 @@ func (s *Router) events(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	// every event that happens afterwards.
 	past, live, cancel := s.backend.SubscribeToEvents(since, until, f)
 	defer cancel()
+	if since.IsZero() && until.IsZero() {
+		past = nil
+	}
 
 	contentType := negotiate(r.Header.Get("Accept"), router.VersionBefore(ctx, "1.52"))
 	w.Header().Set("Content-Type", contentType)
@@ -165,12 +171,4 @@ func withLegacyFields(ev events.Message) any {
 		out.From = ev.Actor.Attributes["image"]
 	}
 	return out
-}
-
-// parseTime reads since/until as the API gives them; absent means unbounded.
-func parseTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	return filters.ParseTimestamp(s, time.Now())
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ func TestEventsPastThenLiveUntil(t *testing.T) {
 	}
 	ts := start(t, b)
 	until := time.Now().Add(700 * time.Millisecond)
-	q := "?since=1700000000.123456789&until=" + until.Format(time.RFC3339Nano) +
+	q := fmt.Sprintf("?since=1700000000.123456789&until=%d.%09d", until.Unix(), until.Nanosecond()) +
 		`&filters={"type":{"container":true}}`
 	client := ts.Client()
 	client.Timeout = 10 * time.Second // a stream that ignores until fails instead of hanging
@@ -56,7 +57,7 @@ func TestEventsPastThenLiveUntil(t *testing.T) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if want := time.Unix(1700000000, 123456789); !b.since.Equal(want) || !b.until.Equal(until) {
+	if want := time.Unix(1700000000, 123456789); !b.since.Equal(want) || !b.until.Equal(until.Truncate(0)) {
 		t.Errorf("since %v until %v", b.since, b.until)
 	}
 	if !b.filters["type"]["container"] {
@@ -72,11 +73,11 @@ func TestEventsPastThenLiveUntil(t *testing.T) {
 func TestEventsCurrentVersionAndAccept(t *testing.T) {
 	b := &fakeBackend{past: []events.Message{{Type: events.ContainerEventType, Action: events.ActionDie, Actor: events.Actor{ID: "c1"}}}}
 	ts := start(t, b) // live is nil: only past events, then the stream ends
-	resp, body := do(t, ts, "GET", "/events")
-	if resp.Header.Get("Content-Type") != "application/jsonl" || strings.Contains(string(body), `"status"`) {
+	resp, body := do(t, ts, "GET", "/events?since=0")
+	if resp.Header.Get("Content-Type") != "application/jsonl" || strings.Contains(string(body), `"status"`) || !strings.Contains(string(body), `"die"`) {
 		t.Errorf("1.56: %q %s", resp.Header.Get("Content-Type"), body)
 	}
-	req, _ := http.NewRequest("GET", ts.URL+"/events", nil)
+	req, _ := http.NewRequest("GET", ts.URL+"/events?since=0", nil)
 	req.Header.Set("Accept", "application/json-seq")
 	resp, err := ts.Client().Do(req)
 	if err != nil {
@@ -91,17 +92,78 @@ func TestEventsCurrentVersionAndAccept(t *testing.T) {
 
 func TestEventsBadArguments(t *testing.T) {
 	ts := start(t, &fakeBackend{})
-	for _, q := range []string{
-		"since=yesterday",
-		"until=12.x",
-		"since=200&until=100",
-		"filters=%7B%22bogus%22%3A%7B%22x%22%3Atrue%7D%7D",
-		"filters=notjson",
+	for q, want := range map[string]string{
+		// The server takes Unix seconds only; clients convert dates and durations.
+		"since=yesterday":     `invalid value for 'since': invalid timestamp \"yesterday\": invalid seconds \"yesterday\": invalid syntax`,
+		"since=10m":           `invalid value for 'since': invalid timestamp \"10m\": invalid seconds \"10m\": invalid syntax`,
+		"until=12.x":          `invalid value for 'until': invalid timestamp \"12.x\": invalid nanoseconds: invalid character 'x' at position 0`,
+		"until=1.-5":          `invalid value for 'until': invalid timestamp \"1.-5\": invalid nanoseconds: invalid character '-' at position 0`,
+		"since=200&until=100": "`since` time (200) cannot be after `until` time (100)",
+		"since=0&until=-1":    "`since` time (0) cannot be after `until` time (-1)",
+		"filters=%7B%22bogus%22%3A%7B%22x%22%3Atrue%7D%7D": "invalid filter 'bogus'",
+		"filters=notjson": "",
 	} {
 		resp, body := do(t, ts, "GET", "/events?"+q)
-		if resp.StatusCode != 400 || !strings.Contains(string(body), `"message"`) {
+		if resp.StatusCode != 400 || !strings.Contains(string(body), `"message":"`+want) || (want != "" && !strings.Contains(string(body), want+`"`)) {
 			t.Errorf("%s: %d %s", q, resp.StatusCode, body)
 		}
+	}
+}
+
+// TestEventsReplayRules checks which requests get the buffered events:
+// only those naming since or until, as Docker's daemon decides.
+func TestEventsReplayRules(t *testing.T) {
+	die := events.Message{Type: events.ContainerEventType, Action: events.ActionDie, Actor: events.Actor{ID: "gone"}}
+	for _, tc := range []struct {
+		query  string
+		replay bool
+		since  time.Time
+	}{
+		{"", false, time.Time{}},
+		{"since=0", true, time.Unix(0, 0)},
+		{"since=-5", true, time.Unix(-5, 0)},
+		{"since=-1.5", true, time.Unix(-1, 500000000)},
+		{"since=1700000000.5", true, time.Unix(1700000000, 500000000)},
+		{"since=1700000000.0000000001234", true, time.Unix(1700000000, 0)},
+		{"until=1", true, time.Time{}},
+	} {
+		b := &fakeBackend{past: []events.Message{die}, live: make(chan events.Message, 1)}
+		ts := start(t, b)
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/events?"+tc.query, nil)
+		resp, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A live event marks the end of whatever was replayed (until=1 is
+		// over: that stream ends after the buffer and never reads it).
+		b.live <- events.Message{Type: events.ImageEventType, Action: events.ActionTag, Actor: events.Actor{ID: "live"}}
+		lines := bufio.NewScanner(resp.Body)
+		var got []string
+		for lines.Scan() {
+			var m events.Message
+			if err := json.Unmarshal(lines.Bytes(), &m); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, m.Actor.ID)
+			if m.Actor.ID == "live" {
+				break
+			}
+		}
+		cancel()
+		resp.Body.Close()
+		replayed := len(got) > 0 && got[0] == "gone"
+		if replayed != tc.replay {
+			t.Errorf("%q: got %v, replay %v", tc.query, got, tc.replay)
+		}
+		if tc.query != "until=1" && (len(got) == 0 || got[len(got)-1] != "live") {
+			t.Errorf("%q: live event missing: %v", tc.query, got)
+		}
+		b.mu.Lock()
+		if !b.since.Equal(tc.since) {
+			t.Errorf("%q: since %v, want %v", tc.query, b.since, tc.since)
+		}
+		b.mu.Unlock()
 	}
 }
 
