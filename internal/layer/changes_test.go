@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/berth/berth/internal/testutil/need"
 )
 
 // mkTree fills dir from a compact description: "d:path" a directory,
@@ -16,9 +18,7 @@ import (
 // device, "o:path" an opaque directory.
 func mkTree(t *testing.T, dir string, specs ...string) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("whiteout devices and trusted xattrs need root")
-	}
+	need.Root(t, "whiteout devices and trusted xattrs")
 	for _, s := range specs {
 		kind, rest := s[:1], s[2:]
 		var err error

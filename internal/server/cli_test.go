@@ -20,6 +20,8 @@ import (
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/api/types/image"
 	apisystem "github.com/moby/moby/api/types/system"
+
+	"github.com/berth/berth/internal/testutil/need"
 )
 
 // cliBackend is a fake daemon holding one image, enough for the docker CLI.
@@ -73,10 +75,7 @@ func (cliBackend) ExportImages(context.Context, []string, io.Writer) error { ret
 // TestDockerCLI runs the real docker CLI against the server on a unix
 // socket: the wire formats must be the ones it parses.
 func TestDockerCLI(t *testing.T) {
-	docker, err := exec.LookPath("docker")
-	if err != nil {
-		t.Skip("docker CLI not installed")
-	}
+	docker := need.Command(t, "docker", "docker.io")
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "berth.sock")
 	l, err := net.Listen("unix", sock)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/berth/berth/internal/testutil"
+	"github.com/berth/berth/internal/testutil/need"
 )
 
 // shimBinary is the berth-shim built once for the package's tests.
@@ -57,13 +58,8 @@ type fixture struct {
 // newConfig writes a bundle running args and returns the shim's config.
 func newConfig(t *testing.T, tty bool, args ...string) LaunchConfig {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root")
-	}
-	runc, err := exec.LookPath("runc")
-	if err != nil {
-		t.Skip("needs runc")
-	}
+	need.Root(t, "the shim runs containers")
+	runc := need.Command(t, "runc", "runc")
 	bundle := t.TempDir()
 	rootfs := filepath.Join(bundle, "rootfs")
 	os.Mkdir(rootfs, 0o755)

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/moby/moby/api/types/container"
+
+	"github.com/berth/berth/internal/testutil/need"
 )
 
 // docker runs the real docker CLI against the server, with a config dir of
@@ -33,9 +35,7 @@ func docker(t *testing.T, sock, stdin string, args ...string) (stdout, stderr st
 }
 
 func TestDockerCLI(t *testing.T) {
-	if _, err := exec.LookPath("docker"); err != nil {
-		t.Skip("no docker CLI on PATH")
-	}
+	need.Command(t, "docker", "docker.io")
 	ts, b := startUnix(t)
 	sock := ts.Listener.Addr().String()
 	stdin := ""
