@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Sets Berth up on a Debian machine, as root, from this checkout:
-#   1. installs the Debian packages berthd needs (only those missing),
-#   2. builds berthd and berth and installs them to /usr/local/bin,
+#   1. installs the Debian packages berthd and the README's quick start
+#      need (only those missing),
+#   2. builds berthd, berth and berth-shim and installs them to /usr/local/bin,
 #   3. starts berthd in the background (log: /var/log/berthd.log) unless it
 #      already runs,
 #   4. imports busybox:latest, made offline from the host's busybox-static,
-#      unless it is already there.
+#      unless it is already there,
+#   5. prints how to reach berthd.
 # Running it again is safe: each step is skipped when already done.
+# Run it as root: `hack/install.sh` in a root shell, `sudo hack/install.sh`
+# as a user with sudo.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=hack/apt.sh
+. hack/apt.sh
 
 SOCK=/run/berth/berth.sock
 HOST="unix://${SOCK}"
@@ -20,24 +26,14 @@ PREFIX=/usr/local
 say() { echo "install.sh: $*"; }
 
 if [ "$(id -u)" -ne 0 ]; then
-	echo "install.sh: run as root (sudo hack/install.sh)" >&2
+	echo "install.sh: run as root: hack/install.sh in a root shell, or sudo hack/install.sh as a user with sudo" >&2
 	exit 1
 fi
 
-# 1. Packages.
-packages=(busybox-static crun runc tini ca-certificates make)
-missing=()
-for p in "${packages[@]}"; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-		missing+=("$p")
-	fi
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-	say "installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update
-	apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+# 1. Packages: busybox-static for the base image, crun and runc to run
+# containers, tini for --init, docker-registry and curl for the quick
+# start's registry and published-port examples, make to build.
+apt_install_missing install.sh busybox-static crun runc tini docker-registry curl ca-certificates make
 
 # 2. Build and install.
 export PATH="/usr/local/go/bin:${PATH}"
@@ -88,4 +84,10 @@ else
 	say "imported busybox:latest"
 fi
 
-say "done. Try: DOCKER_HOST=$HOST docker images   or   berth images"
+cat <<EOT
+install.sh: done. berthd (pid $(cat "$PIDFILE" 2>/dev/null || echo "?")) listens on $SOCK; log: $LOG
+  berth images                          # berth's own CLI uses $SOCK by default
+  export DOCKER_HOST=$HOST
+  docker images                         # the docker CLI, docker-compose and SDKs, through DOCKER_HOST
+  kill \$(cat $PIDFILE)                  # stops berthd; running containers keep running
+EOT
