@@ -80,6 +80,8 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 		network.NewNetworkCommand(c),
 	)
 	root.AddCommand(container.NewTopLevelCommands(c)...)
+	root.AddCommand(newCompletionCommand())
+	addNameCompletion(root, c)
 	setup(root)
 	return root
 }
