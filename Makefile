@@ -49,7 +49,7 @@ vet:
 	$(GO) vet ./...
 
 unit: deps
-	$(GO) test -count=1 -timeout $(UNIT_TIMEOUT) $(TESTFLAGS) ./internal/...
+	$(GO) test -count=1 -timeout $(UNIT_TIMEOUT) $(TESTFLAGS) ./internal/... ./hack/...
 
 integration: deps build
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) $(GO) test -p 1 -count=1 -timeout $(INTEGRATION_TIMEOUT) $(TESTFLAGS) ./integration/...
@@ -62,6 +62,10 @@ bench: build
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/registry.sh
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/build.sh
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/network.sh
+
+# Man pages for berth and every subcommand, from the command tree.
+man:
+	$(GO) run ./hack/man -o man/man1
 
 fmt:
 	gofmt -w .

@@ -47,6 +47,7 @@ var allowed = map[string][]string{
 	"internal/testutil":              {"*"},
 	"integration":                    {"*"},
 	"hack":                           {"internal/testutil"},
+	"hack/man":                       {"internal/cli"},
 	"bench":                          {"*"},
 }
 
