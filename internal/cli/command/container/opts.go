@@ -7,10 +7,11 @@ import (
 
 // containerOptions are the flags shared by create and run.
 type containerOptions struct {
-	attach, env, envFile, labels, capAdd, capDrop, securityOpt command.ListOpt
-	devices, tmpfs, volumes, publish, expose, addHost, dns     command.ListOpt
-	groupAdd, volumesFrom, logOpt, aliases, links              command.ListOpt
-	sysctls, ulimits, mounts, networks                         namedList
+	attach, envFile, labels, capAdd, capDrop, securityOpt  command.ListOpt
+	env                                                    envList
+	devices, tmpfs, volumes, publish, expose, addHost, dns command.ListOpt
+	groupAdd, volumesFrom, logOpt, aliases, links          command.ListOpt
+	sysctls, ulimits, mounts, networks                     namedList
 
 	stdin, tty, init, privileged, readOnly, publishAll, quiet, noHealthcheck bool
 	oomKillDisable                                                           bool
