@@ -17,11 +17,15 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=hack/apt.sh
 . hack/apt.sh
 
-SOCK=/run/berth/berth.sock
+# Where things go. The defaults are berthd's own; the BERTH_* variables
+# move everything elsewhere, as the test of this script does.
+PREFIX="${BERTH_PREFIX:-/usr/local}"
+DATA_ROOT="${BERTH_DATA_ROOT:-/var/lib/berth}"
+EXEC_ROOT="${BERTH_EXEC_ROOT:-/run/berth}"
+LOG="${BERTH_LOG:-/var/log/berthd.log}"
+SOCK="${EXEC_ROOT}/berth.sock"
 HOST="unix://${SOCK}"
-PIDFILE=/run/berth/berthd.pid
-LOG=/var/log/berthd.log
-PREFIX=/usr/local
+PIDFILE="${EXEC_ROOT}/berthd.pid"
 
 say() { echo "install.sh: $*"; }
 
@@ -61,7 +65,8 @@ elif running; then
 else
 	say "starting berthd (log: $LOG)"
 	mkdir -p "$(dirname "$LOG")"
-	setsid nohup "$PREFIX/bin/berthd" --log-level info >>"$LOG" 2>&1 </dev/null &
+	setsid nohup "$PREFIX/bin/berthd" --data-root "$DATA_ROOT" --exec-root "$EXEC_ROOT" -H "$HOST" \
+		--log-level info >>"$LOG" 2>&1 </dev/null &
 fi
 for _ in $(seq 1 100); do
 	ping_daemon && break
@@ -84,10 +89,15 @@ else
 	say "imported busybox:latest"
 fi
 
+# berth finds the default socket by itself; elsewhere it needs -H.
+try_berth="berth images"
+if [ "$SOCK" != /run/berth/berth.sock ] || [ "$PREFIX" != /usr/local ]; then
+	try_berth="$PREFIX/bin/berth -H $HOST images"
+fi
 cat <<EOT
 install.sh: done. berthd (pid $(cat "$PIDFILE" 2>/dev/null || echo "?")) listens on $SOCK; log: $LOG
-  berth images                          # berth's own CLI uses $SOCK by default
-  export DOCKER_HOST=$HOST
-  docker images                         # the docker CLI, docker-compose and SDKs, through DOCKER_HOST
-  kill \$(cat $PIDFILE)                  # stops berthd; running containers keep running
+  $try_berth
+  export DOCKER_HOST=$HOST   # for the docker CLI, docker-compose and the SDKs
+  docker images
+  kill \$(cat $PIDFILE)   # stops berthd; running containers keep running
 EOT
