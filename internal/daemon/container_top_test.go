@@ -9,9 +9,8 @@ import (
 	"testing"
 
 	"github.com/berth/berth/internal/cgroups"
-	"github.com/containerd/errdefs"
-
 	"github.com/berth/berth/internal/testutil/need"
+	"github.com/containerd/errdefs"
 )
 
 func TestParsePS(t *testing.T) {

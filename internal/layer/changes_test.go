@@ -8,9 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/berth/berth/internal/testutil/need"
+	"golang.org/x/sys/unix"
 )
 
 // mkTree fills dir from a compact description: "d:path" a directory,

@@ -9,10 +9,9 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/berth/berth/internal/testutil/need"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
-
-	"github.com/berth/berth/internal/testutil/need"
 )
 
 // hostLinks names the host's interfaces, to check a driver leaves none.

@@ -16,12 +16,11 @@ import (
 	imagerouter "github.com/berth/berth/internal/server/router/image"
 	"github.com/berth/berth/internal/server/router/system"
 	"github.com/berth/berth/internal/server/router/unsupported"
+	"github.com/berth/berth/internal/testutil/need"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/api/types/image"
 	apisystem "github.com/moby/moby/api/types/system"
-
-	"github.com/berth/berth/internal/testutil/need"
 )
 
 // cliBackend is a fake daemon holding one image, enough for the docker CLI.

@@ -15,9 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/moby/moby/client"
-
 	"github.com/berth/berth/internal/testutil/need"
+	"github.com/moby/moby/client"
 )
 
 const (

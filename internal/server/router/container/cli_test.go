@@ -8,9 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/moby/moby/api/types/container"
-
 	"github.com/berth/berth/internal/testutil/need"
+	"github.com/moby/moby/api/types/container"
 )
 
 // docker runs the real docker CLI against the server, with a config dir of
