@@ -21,8 +21,11 @@ INTEGRATION_TIMEOUT ?= 45m
 TESTFLAGS ?=
 
 export CGO_ENABLED := 0
+# Go lives in /usr/local/go on the machines the README describes; a fresh
+# root shell does not have it on PATH.
+export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all build install test unit integration bench fmt lint vet clean
+.PHONY: all build install deps test unit integration bench fmt lint vet man clean
 
 all: build
 
@@ -36,17 +39,23 @@ install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BINDIR)/berthd $(BINDIR)/berth $(BINDIR)/berth-shim $(DESTDIR)$(PREFIX)/bin/
 
+# The Debian packages the tests use, installed when missing (root needed
+# only then). CI=true makes a test whose prerequisite is still missing fail
+# instead of skipping.
+deps:
+	hack/test-deps.sh
+
 # Unit tests, then the integration tests against the binaries just built.
 # Integration tests start real daemons as root, one package at a time.
-test: vet unit integration
+test: deps vet unit integration
 
 vet:
 	$(GO) vet ./...
 
-unit:
-	$(GO) test -count=1 -timeout $(UNIT_TIMEOUT) $(TESTFLAGS) ./internal/...
+unit: deps
+	$(GO) test -count=1 -timeout $(UNIT_TIMEOUT) $(TESTFLAGS) ./internal/... ./hack/...
 
-integration: build
+integration: deps build
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) $(GO) test -p 1 -count=1 -timeout $(INTEGRATION_TIMEOUT) $(TESTFLAGS) ./integration/...
 
 bench: build
@@ -58,6 +67,10 @@ bench: build
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/build.sh
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/network.sh
 
+# Man pages for berth and every subcommand, from the command tree.
+man:
+	$(GO) run ./hack/man -o man/man1
+
 fmt:
 	gofmt -w .
 
@@ -66,4 +79,4 @@ lint: vet
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
 clean:
-	rm -rf $(BINDIR) .bench
+	rm -rf $(BINDIR) .bench man

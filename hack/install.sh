@@ -1,43 +1,43 @@
 #!/usr/bin/env bash
 # Sets Berth up on a Debian machine, as root, from this checkout:
-#   1. installs the Debian packages berthd needs (only those missing),
-#   2. builds berthd and berth and installs them to /usr/local/bin,
+#   1. installs the Debian packages berthd and the README's quick start
+#      need (only those missing),
+#   2. builds berthd, berth and berth-shim and installs them to /usr/local/bin,
 #   3. starts berthd in the background (log: /var/log/berthd.log) unless it
 #      already runs,
 #   4. imports busybox:latest, made offline from the host's busybox-static,
-#      unless it is already there.
+#      unless it is already there,
+#   5. prints how to reach berthd.
 # Running it again is safe: each step is skipped when already done.
+# Run it as root: `hack/install.sh` in a root shell, `sudo hack/install.sh`
+# as a user with sudo.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=hack/apt.sh
+. hack/apt.sh
 
-SOCK=/run/berth/berth.sock
+# Where things go. The defaults are berthd's own; the BERTH_* variables
+# move everything elsewhere, as the test of this script does.
+PREFIX="${BERTH_PREFIX:-/usr/local}"
+DATA_ROOT="${BERTH_DATA_ROOT:-/var/lib/berth}"
+EXEC_ROOT="${BERTH_EXEC_ROOT:-/run/berth}"
+LOG="${BERTH_LOG:-/var/log/berthd.log}"
+SOCK="${EXEC_ROOT}/berth.sock"
 HOST="unix://${SOCK}"
-PIDFILE=/run/berth/berthd.pid
-LOG=/var/log/berthd.log
-PREFIX=/usr/local
+PIDFILE="${EXEC_ROOT}/berthd.pid"
 
 say() { echo "install.sh: $*"; }
 
 if [ "$(id -u)" -ne 0 ]; then
-	echo "install.sh: run as root (sudo hack/install.sh)" >&2
+	echo "install.sh: run as root: hack/install.sh in a root shell, or sudo hack/install.sh as a user with sudo" >&2
 	exit 1
 fi
 
-# 1. Packages.
-packages=(busybox-static crun runc tini ca-certificates make)
-missing=()
-for p in "${packages[@]}"; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-		missing+=("$p")
-	fi
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-	say "installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update
-	apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+# 1. Packages: busybox-static for the base image, crun and runc to run
+# containers, tini for --init, docker-registry and curl for the quick
+# start's registry and published-port examples, make to build.
+apt_install_missing install.sh busybox-static crun runc tini docker-registry curl ca-certificates make
 
 # 2. Build and install.
 export PATH="/usr/local/go/bin:${PATH}"
@@ -65,7 +65,8 @@ elif running; then
 else
 	say "starting berthd (log: $LOG)"
 	mkdir -p "$(dirname "$LOG")"
-	setsid nohup "$PREFIX/bin/berthd" --log-level info >>"$LOG" 2>&1 </dev/null &
+	setsid nohup "$PREFIX/bin/berthd" --data-root "$DATA_ROOT" --exec-root "$EXEC_ROOT" -H "$HOST" \
+		--log-level info >>"$LOG" 2>&1 </dev/null &
 fi
 for _ in $(seq 1 100); do
 	ping_daemon && break
@@ -88,4 +89,15 @@ else
 	say "imported busybox:latest"
 fi
 
-say "done. Try: DOCKER_HOST=$HOST docker images   or   berth images"
+# berth finds the default socket by itself; elsewhere it needs -H.
+try_berth="berth images"
+if [ "$SOCK" != /run/berth/berth.sock ] || [ "$PREFIX" != /usr/local ]; then
+	try_berth="$PREFIX/bin/berth -H $HOST images"
+fi
+cat <<EOT
+install.sh: done. berthd (pid $(cat "$PIDFILE" 2>/dev/null || echo "?")) listens on $SOCK; log: $LOG
+  $try_berth
+  export DOCKER_HOST=$HOST   # for the docker CLI, docker-compose and the SDKs
+  docker images
+  kill \$(cat $PIDFILE)   # stops berthd; running containers keep running
+EOT

@@ -8,10 +8,12 @@ import (
 	"testing"
 
 	"github.com/berth/berth/internal/testutil"
+	"github.com/berth/berth/internal/testutil/need"
 )
 
 // The real clients DESIGN.md names, from Debian: docker-compose 1.29 and
-// docker-py (python3-docker). .ci/run installs them.
+// docker-py (python3-docker). hack/test-deps.sh (run by `make test`)
+// installs them.
 
 func runClient(t *testing.T, d *testutil.Daemon, dir string, name string, args ...string) string {
 	t.Helper()
@@ -26,6 +28,7 @@ func runClient(t *testing.T, d *testutil.Daemon, dir string, name string, args .
 }
 
 func TestDockerComposeBuildAndUp(t *testing.T) {
+	need.Command(t, "docker-compose", "docker-compose")
 	d := testutil.StartDaemon(t)
 	importBusybox(t, d, "busybox:latest")
 	dir := t.TempDir()
@@ -57,6 +60,7 @@ services:
 }
 
 func TestDockerPy(t *testing.T) {
+	need.PythonModule(t, "docker", "python3-docker")
 	d := testutil.StartDaemon(t)
 	importBusybox(t, d, "busybox:latest")
 	dir := t.TempDir()

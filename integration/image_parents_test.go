@@ -19,7 +19,7 @@ func allImages(t *testing.T, d *testutil.Daemon) map[string]bool {
 }
 
 // build runs a classic build of dockerfile tagged tag and fails on error.
-func build(t *testing.T, d *testutil.Daemon, tag, dockerfile string) {
+func buildTagged(t *testing.T, d *testutil.Daemon, tag, dockerfile string) {
 	t.Helper()
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"Dockerfile": dockerfile})
@@ -38,7 +38,7 @@ func TestImageDeletePrunesParents(t *testing.T) {
 	base := allImages(t, d)
 	const steps = "FROM busybox\nRUN echo 1 > /a\nENV X=1\nRUN echo 2 > /b\n"
 
-	build(t, d, "app", steps)
+	buildTagged(t, d, "app", steps)
 	if n := len(allImages(t, d)) - len(base); n != 3 {
 		t.Fatalf("build made %d images, want 3 (two intermediates and app)", n)
 	}
@@ -51,7 +51,7 @@ func TestImageDeletePrunesParents(t *testing.T) {
 		t.Errorf("rmi reported %d deletions, want 5:\n%s", n, out)
 	}
 
-	build(t, d, "app", steps)
+	buildTagged(t, d, "app", steps)
 	docker(t, d, "rmi", "--no-prune", "app")
 	if n := len(allImages(t, d)) - len(base); n != 2 {
 		t.Fatalf("after rmi --no-prune: %d images beyond the base, want the 2 intermediates", n)
@@ -63,7 +63,7 @@ func TestImageDeletePrunesParents(t *testing.T) {
 		t.Fatalf("after prune: %d images beyond the base, want 0", n)
 	}
 
-	build(t, d, "app", steps)
+	buildTagged(t, d, "app", steps)
 	before := allImages(t, d)
 	if out := docker(t, d, "image", "prune", "-f"); strings.Contains(out, "deleted: ") {
 		t.Fatalf("prune removed the layers of a tagged image:\n%s", out)
@@ -73,7 +73,7 @@ func TestImageDeletePrunesParents(t *testing.T) {
 	}
 	// A rebuild moves the tag: the old app dangles and goes, the
 	// intermediates it shares with the new one stay.
-	build(t, d, "app", strings.Replace(steps, "echo 2", "echo 3", 1))
+	buildTagged(t, d, "app", strings.Replace(steps, "echo 2", "echo 3", 1))
 	if n := len(allImages(t, d)) - len(before); n != 1 {
 		t.Fatalf("rebuild added %d images, want 1", n)
 	}

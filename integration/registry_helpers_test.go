@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/berth/berth/internal/testutil/need"
 )
 
 // testRegistry is Debian's docker-registry serving on a loopback port with
@@ -35,10 +37,7 @@ type registryOptions struct {
 // system service) and stops it when the test ends.
 func startRegistry(t *testing.T, opts registryOptions) *testRegistry {
 	t.Helper()
-	bin, err := exec.LookPath("docker-registry")
-	if err != nil {
-		t.Skip("docker-registry not installed (apt-get install docker-registry)")
-	}
+	bin := need.Command(t, "docker-registry", "docker-registry")
 	dir := t.TempDir()
 	r := &testRegistry{Host: freeAddr(t), Storage: filepath.Join(dir, "storage")}
 	cfg := fmt.Sprintf("version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: %s\n", r.Storage, r.Host)
@@ -47,9 +46,10 @@ func startRegistry(t *testing.T, opts registryOptions) *testRegistry {
 	}
 	if opts.user != "" {
 		htpasswd := filepath.Join(dir, "htpasswd")
-		out, err := exec.Command("htpasswd", "-Bbn", opts.user, opts.password).Output()
+		htpasswdBin := need.Command(t, "htpasswd", "apache2-utils")
+		out, err := exec.Command(htpasswdBin, "-Bbn", opts.user, opts.password).Output()
 		if err != nil {
-			t.Skipf("htpasswd (apache2-utils) not usable: %v", err)
+			t.Fatalf("htpasswd: %v", err)
 		}
 		if err := os.WriteFile(htpasswd, out, 0o600); err != nil {
 			t.Fatal(err)

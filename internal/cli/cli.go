@@ -81,6 +81,8 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 		network.NewNetworkCommand(c),
 	)
 	root.AddCommand(container.NewTopLevelCommands(c)...)
+	root.AddCommand(newCompletionCommand())
+	addNameCompletion(root, c)
 	setup(root)
 	// Added after setup: compose keeps docker compose's own help and errors.
 	root.AddCommand(newComposeCommand(c))

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/berth/berth/internal/testutil/need"
 	"golang.org/x/sys/unix"
 )
 
@@ -79,18 +80,18 @@ func openTerminal(t *testing.T) (master, slave *os.File) {
 	t.Helper()
 	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
 	if err != nil {
-		t.Skip("no pseudo-terminals here:", err)
+		need.Missing(t, "", "no pseudo-terminals here: %v", err)
 	}
 	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
-		t.Skip(err)
+		need.Missing(t, "", "pseudo-terminal: %v", err)
 	}
 	n, err := unix.IoctlGetInt(int(m.Fd()), unix.TIOCGPTN)
 	if err != nil {
-		t.Skip(err)
+		need.Missing(t, "", "pseudo-terminal: %v", err)
 	}
 	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR, 0)
 	if err != nil {
-		t.Skip(err)
+		need.Missing(t, "", "pseudo-terminal: %v", err)
 	}
 	t.Cleanup(func() { s.Close(); m.Close() })
 	return m, s

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/berth/berth/internal/cgroups"
+	"github.com/berth/berth/internal/testutil/need"
 	"github.com/containerd/errdefs"
 )
 
@@ -62,10 +63,11 @@ func TestContainerTopRefusals(t *testing.T) {
 
 // TestRunPS runs the host's ps for this very process.
 func TestRunPS(t *testing.T) {
+	need.Command(t, "ps", "procps")
 	pid := os.Getpid()
 	out, err := runPS(context.Background(), []string{"-ef"}, []int{pid})
 	if err != nil {
-		t.Skip("no usable ps:", err)
+		t.Fatal("ps:", err)
 	}
 	top, err := parsePS(out, []int{pid})
 	if err != nil || len(top.Processes) != 1 {

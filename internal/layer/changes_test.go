@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/berth/berth/internal/testutil/need"
 	"golang.org/x/sys/unix"
 )
 
@@ -16,9 +17,7 @@ import (
 // device, "o:path" an opaque directory.
 func mkTree(t *testing.T, dir string, specs ...string) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("whiteout devices and trusted xattrs need root")
-	}
+	need.Root(t, "whiteout devices and trusted xattrs")
 	for _, s := range specs {
 		kind, rest := s[:1], s[2:]
 		var err error

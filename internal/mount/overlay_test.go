@@ -7,13 +7,13 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/berth/berth/internal/testutil/need"
+
 	"golang.org/x/sys/unix"
 )
 
 func TestOverlayMountAndUnmount(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root")
-	}
+	need.Root(t, "overlay mounts")
 	for _, layers := range []int{2, 80} { // 80 long paths exceed one page of options
 		t.Run(fmt.Sprintf("%d layers", layers), func(t *testing.T) {
 			dir := t.TempDir()

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/berth/berth/internal/testutil/need"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 )
@@ -31,9 +32,7 @@ func hostLinks(t *testing.T) []string {
 // create and join are idempotent, the endpoint gets its address, and
 // leave and delete put the host back as it was.
 func TestDriverConformance(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root")
-	}
+	need.Root(t, "drivers make bridges, veths and namespaces")
 	bridgeName := fmt.Sprintf("bct%d", os.Getpid()%100000)
 	cases := []struct {
 		d      Driver

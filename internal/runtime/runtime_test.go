@@ -15,18 +15,18 @@ import (
 	"time"
 
 	"github.com/berth/berth/internal/testutil"
+	"github.com/berth/berth/internal/testutil/need"
 )
 
 // bundle writes a busybox bundle running args and returns a runtime of
 // the given name with a private root, and a container ID.
 func bundle(t *testing.T, name string, args ...string) (Runtime, string, string) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root")
-	}
+	need.Root(t, "runtimes create namespaces and mounts")
+	need.Command(t, name, name)
 	r, err := Detect(name)
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	r.Root = filepath.Join(t.TempDir(), "state")
 	dir := t.TempDir()
@@ -121,16 +121,18 @@ func TestLogMessage(t *testing.T) {
 }
 
 func TestWorks(t *testing.T) {
+	need.Command(t, "runc", "runc")
 	r, err := Detect("runc")
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	if err := Works(context.Background(), r); err != nil {
 		t.Fatal(err)
 	}
+	need.Command(t, "crun", "crun")
 	c, err := Detect("crun")
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	err = Works(context.Background(), c)
 	if len(hybridControllers()) > 0 && err == nil {

@@ -18,6 +18,7 @@ import (
 	imagerouter "github.com/berth/berth/internal/server/router/image"
 	"github.com/berth/berth/internal/server/router/system"
 	"github.com/berth/berth/internal/server/router/unsupported"
+	"github.com/berth/berth/internal/testutil/need"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/api/types/image"
@@ -75,10 +76,7 @@ func (cliBackend) ExportImages(context.Context, []string, io.Writer) error { ret
 // TestDockerCLI runs the real docker CLI against the server on a unix
 // socket: the wire formats must be the ones it parses.
 func TestDockerCLI(t *testing.T) {
-	docker, err := exec.LookPath("docker")
-	if err != nil {
-		t.Skip("docker CLI not installed")
-	}
+	docker := need.Command(t, "docker", "docker.io")
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "berth.sock")
 	l, err := net.Listen("unix", sock)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/berth/berth/internal/runtime"
 	"github.com/berth/berth/internal/testutil"
+	"github.com/berth/berth/internal/testutil/need"
 )
 
 // shimBinary is the berth-shim built once for the package's tests.
@@ -66,9 +67,8 @@ func newConfig(t *testing.T, tty bool, args ...string) LaunchConfig {
 // skipped when that runtime is missing or cannot run containers here.
 func newRuntimeConfig(t *testing.T, name string, tty bool, args ...string) LaunchConfig {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root")
-	}
+	need.Root(t, "the shim runs containers")
+	need.Command(t, name, name)
 	rt, err := runtime.Detect(name)
 	if err != nil {
 		t.Skip(err)

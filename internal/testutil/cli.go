@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/berth/berth/internal/testutil/need"
 )
 
 // CLITimeout bounds one docker or berth CLI invocation.
@@ -27,10 +29,7 @@ func Docker(t testing.TB, d *Daemon, args ...string) (stdout, stderr string, exi
 // DockerStdin is Docker with stdin (nil for none).
 func DockerStdin(t testing.TB, d *Daemon, stdin io.Reader, args ...string) (stdout, stderr string, exitCode int) {
 	t.Helper()
-	bin, err := exec.LookPath("docker")
-	if err != nil {
-		t.Fatalf("docker CLI not on PATH: %v", err)
-	}
+	bin := need.Command(t, "docker", "docker.io")
 	env := append(cleanEnv(), "DOCKER_HOST="+d.Host(), "DOCKER_CONFIG="+cliConfigDir(t))
 	return runCLI(t, bin, args, env, stdin)
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/berth/berth/internal/testutil/need"
 	"github.com/moby/moby/client"
 )
 
@@ -59,13 +60,11 @@ type Daemon struct {
 	client  *client.Client
 }
 
-// RequireRoot skips the test unless it runs as root, which berthd needs to
+// RequireRoot stops the test (a skip, a failure in CI) unless it runs as root, which berthd needs to
 // mount layers.
 func RequireRoot(t testing.TB) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: berthd mounts overlay filesystems")
-	}
+	need.Root(t, "berthd mounts overlay filesystems")
 }
 
 // StartDaemon starts berthd on fresh temporary roots with its own socket

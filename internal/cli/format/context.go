@@ -59,7 +59,7 @@ func (c Context) Write(header map[string]string, rows []any) error {
 	tw := tabwriter.NewWriter(c.Output, 10, 1, 3, ' ', 0)
 	var head bytes.Buffer
 	// A header that cannot render leaves the row empty, as docker's does.
-	_ = tmpl.Funcs(headerFuncs).Execute(&head, header)
+	_ = tmpl.Funcs(headerFuncs).Execute(&head, headerRow(header))
 	_, _ = head.WriteTo(tw)
 	_, _ = tw.Write([]byte("\n"))
 	_, _ = buf.WriteTo(tw)
@@ -67,3 +67,16 @@ func (c Context) Write(header map[string]string, rows []any) error {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// headerRow is what a table's header row renders: the column titles by
+// field name, and Label, which titles a {{.Label "com.example.some-key"}}
+// column by the label's last part with dashes and underscores as spaces
+// ("some key"), as docker's header does. A method wins over a map key in
+// templates, so the other fields still come from the map.
+type headerRow map[string]string
+
+// Label titles a label's column.
+func (headerRow) Label(name string) string {
+	parts := strings.Split(name, ".")
+	return strings.NewReplacer("-", " ", "_", " ").Replace(parts[len(parts)-1])
+}

@@ -2,6 +2,7 @@ package format
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -41,5 +42,44 @@ func TestHelpers(t *testing.T) {
 	}
 	if got := Ellipsis("short", 10); got != "short" {
 		t.Errorf("Ellipsis = %q", got)
+	}
+}
+
+type state string
+
+// TestDockerFunctions checks the functions docker's CLI (v29) offers: join
+// over any slice or map, json without HTML escaping, and the string
+// helpers on named strings.
+func TestDockerFunctions(t *testing.T) {
+	data := map[string]any{
+		"Tags":   []string{"a:1", "b:2"},
+		"Any":    []any{"x", 2},
+		"Labels": map[string]string{"k2": "v2", "k1": "v1"},
+		"State":  state("running"),
+		"HTML":   "<a&b>",
+	}
+	for _, tc := range []struct{ text, want string }{
+		{`{{join .Tags ","}}`, "a:1,b:2"},
+		{`{{join .Any "+"}}`, "x+2"},
+		{`{{join .Labels ";"}}`, "v1;v2"},
+		{`{{json .HTML}}`, `"<a&b>"`},
+		{`{{upper .State}} {{title .State}} {{truncate .State 3}} {{split .State "n"}}`, "RUNNING Running run [ru  i g]"},
+	} {
+		tmpl, err := Parse(tc.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := tmpl.Execute(&out, data); err != nil {
+			t.Errorf("%s: %v", tc.text, err)
+			continue
+		}
+		if out.String() != tc.want {
+			t.Errorf("%s = %q, want %q", tc.text, out.String(), tc.want)
+		}
+	}
+	tmpl, _ := Parse(`{{upper .Labels}}`)
+	if err := tmpl.Execute(&bytes.Buffer{}, data); err == nil || !strings.Contains(err.Error(), "expected string; got map[string]string") {
+		t.Errorf("upper of a map: %v", err)
 	}
 }

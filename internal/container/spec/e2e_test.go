@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/berth/berth/internal/testutil"
+	"github.com/berth/berth/internal/testutil/need"
 	"github.com/moby/moby/api/types/container"
 )
 
@@ -24,10 +25,7 @@ const dockerDefaultCapEff = "00000000a80425fb"
 // once with the defaults, once privileged.
 func TestRunWithRunc(t *testing.T) {
 	testutil.RequireRoot(t)
-	runc, err := exec.LookPath("runc")
-	if err != nil {
-		t.Skip("runc not installed")
-	}
+	runc := need.Command(t, "runc", "runc")
 	tarball := testutil.BusyboxRootfsFile(t)
 	rootfs := filepath.Join(t.TempDir(), "rootfs")
 	if err := os.Mkdir(rootfs, 0o755); err != nil {

@@ -4,9 +4,7 @@
 package build
 
 import (
-	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -90,8 +88,16 @@ func run(cmd *cobra.Command, cli *command.Cli, opts options, src string) error {
 	if opts.quiet {
 		out = io.Discard
 	}
-	id, err := display(res.Body, out)
-	if err != nil {
+	// The classic builder's steps are plain lines either way; a terminal
+	// gets bars for the layers a FROM pulls.
+	id := ""
+	saveID := func(m jsonstream.Message) {
+		var aux struct{ ID string }
+		if json.Unmarshal(*m.Aux, &aux) == nil && aux.ID != "" {
+			id = aux.ID
+		}
+	}
+	if err := cli.DisplayProgress(res.Body, out, opts.progress != "plain", saveID); err != nil {
 		return err
 	}
 	if opts.quiet {
@@ -125,34 +131,4 @@ func buildArgs(list []string) (map[string]*string, error) {
 		}
 	}
 	return args, nil
-}
-
-// display prints the build stream and returns the image ID from its aux
-// message.
-func display(body io.Reader, out io.Writer) (string, error) {
-	dec := json.NewDecoder(bufio.NewReader(body))
-	id := ""
-	for {
-		var m jsonstream.Message
-		err := dec.Decode(&m)
-		if errors.Is(err, io.EOF) {
-			return id, nil
-		}
-		if err != nil {
-			return id, err
-		}
-		switch {
-		case m.Error != nil:
-			return id, errors.New(m.Error.Message)
-		case m.Aux != nil:
-			var aux struct{ ID string }
-			if json.Unmarshal(*m.Aux, &aux) == nil && aux.ID != "" {
-				id = aux.ID
-			}
-		case m.Stream != "":
-			fmt.Fprint(out, m.Stream)
-		case m.Status != "":
-			fmt.Fprintln(out, m.Status)
-		}
-	}
 }

@@ -25,7 +25,7 @@ func NewCreateCommand(cli *command.Cli) *cobra.Command {
 			opts.image, opts.args = args[0], args[1:]
 			req, err := opts.parse(cmd.Flags())
 			if err != nil {
-				return err
+				return usageError(cmd, err)
 			}
 			// Unlike run, create reports errors plainly with exit status 1.
 			id, err := createContainer(cmd.Context(), cli, opts, req)

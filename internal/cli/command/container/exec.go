@@ -12,7 +12,8 @@ import (
 type execOptions struct {
 	detach, interactive, tty, privileged bool
 	detachKeys, user, workdir            string
-	env, envFile                         command.ListOpt
+	envFile                              command.ListOpt
+	env                                  envList
 }
 
 // NewExecCommand returns `exec`.

@@ -89,3 +89,14 @@ func keyValues(entries []string) map[string]string {
 	}
 	return m
 }
+
+// envList is -e: docker refuses a variable without a name when the flag
+// is parsed ("invalid environment variable: =x").
+type envList struct{ command.ListOpt }
+
+func (l *envList) Set(s string) error {
+	if name, _, _ := strings.Cut(s, "="); strings.TrimSpace(name) == "" {
+		return fmt.Errorf("invalid environment variable: %s", s)
+	}
+	return l.ListOpt.Set(s)
+}

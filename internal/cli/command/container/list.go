@@ -1,6 +1,8 @@
 package container
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/berth/berth/internal/cli/command"
@@ -49,6 +51,11 @@ func runPs(cmd *cobra.Command, cli *command.Cli, opts psOptions) error {
 		if opts.size {
 			f = psTableSize
 		}
+	}
+	// docker reads the template before asking for the list (to know
+	// whether it needs sizes), and words a bad one its own way.
+	if _, err := format.Parse(strings.TrimPrefix(f, format.TableKey)); err != nil && f != format.JSONKey {
+		return fmt.Errorf("failed to parse template: %w", errors.Unwrap(err))
 	}
 	list := client.ContainerListOptions{
 		All: opts.all, Limit: opts.last, Size: opts.size || strings.Contains(f, ".Size"),

@@ -7,10 +7,11 @@ import (
 
 // containerOptions are the flags shared by create and run.
 type containerOptions struct {
-	attach, env, envFile, labels, capAdd, capDrop, securityOpt command.ListOpt
-	devices, tmpfs, volumes, publish, expose, addHost, dns     command.ListOpt
-	groupAdd, volumesFrom, logOpt                              command.ListOpt
-	sysctls, ulimits, mounts, networks                         namedList
+	attach, envFile, labels, capAdd, capDrop, securityOpt  command.ListOpt
+	env                                                    envList
+	devices, tmpfs, volumes, publish, expose, addHost, dns command.ListOpt
+	groupAdd, volumesFrom, logOpt, aliases, links          command.ListOpt
+	sysctls, ulimits, mounts, networks                     namedList
 
 	stdin, tty, init, privileged, readOnly, publishAll, quiet, noHealthcheck bool
 	oomKillDisable                                                           bool
@@ -18,6 +19,7 @@ type containerOptions struct {
 	name, workdir, user, entrypoint, hostname, domainname, stopSignal string
 	restart, cpusetCpus, cpusetMems, pid, ipc, uts, userns, cgroupns  string
 	runtime, pull, platform, logDriver, cidFile                       string
+	ipv4, ipv6                                                        string
 
 	stopTimeout, pidsLimit, cpuShares  int64
 	memory, memoryReservation, shmSize memBytes
@@ -63,6 +65,12 @@ func (o *containerOptions) addFlags(flags *pflag.FlagSet) {
 	flags.Var(&o.networks, "network", "Connect a container to a network")
 	flags.Var(&o.networks, "net", "Connect a container to a network")
 	_ = flags.MarkHidden("net")
+	flags.Var(&o.aliases, "network-alias", "Add network-scoped alias for the container")
+	flags.Var(&o.aliases, "net-alias", "Add network-scoped alias for the container")
+	_ = flags.MarkHidden("net-alias")
+	flags.Var(&o.links, "link", "Add link to another container")
+	flags.StringVar(&o.ipv4, "ip", "", "IPv4 address (e.g., 172.30.100.104)")
+	flags.StringVar(&o.ipv6, "ip6", "", "IPv6 address (e.g., 2001:db8::33)")
 	flags.StringVar(&o.logDriver, "log-driver", "", "Logging driver for the container")
 	flags.Var(&o.logOpt, "log-opt", "Log driver options")
 

@@ -156,7 +156,12 @@ func (o *containerOptions) parse(flags *pflag.FlagSet) (*createRequest, error) {
 		}
 		host.DNS = append(host.DNS, addr)
 	}
-	return &createRequest{config: cfg, host: host, networking: &network.NetworkingConfig{}}, nil
+	host.Links = o.links.Values()
+	networking, err := o.networkingConfig(host.NetworkMode)
+	if err != nil {
+		return nil, err
+	}
+	return &createRequest{config: cfg, host: host, networking: networking}, nil
 }
 
 // networkMode is the first --network value; docker's default is "default".

@@ -12,6 +12,7 @@ import (
 	"github.com/distribution/reference"
 	units "github.com/docker/go-units"
 	"github.com/moby/moby/api/types/container"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // Default `ps` templates, as docker prints them.
@@ -249,4 +250,26 @@ func spanText(key string, first, last uint16) string {
 		text = ip + ":" + text + "->" + text
 	}
 	return text + "/" + proto
+}
+
+// Platform is the platform of the image the container runs, when the
+// daemon says (API 1.48 on); nil, shown as null in JSON, otherwise.
+func (r *psRow) Platform() *platform {
+	d := r.c.ImageManifestDescriptor
+	if d == nil || d.Platform == nil {
+		return nil
+	}
+	return &platform{*d.Platform}
+}
+
+// platform prints as os/arch[/variant] in templates and encodes as the OCI
+// platform object in JSON, as docker's does.
+type platform struct{ ocispec.Platform }
+
+func (p platform) String() string {
+	s := p.OS + "/" + p.Architecture
+	if p.Variant != "" {
+		s += "/" + p.Variant
+	}
+	return s
 }

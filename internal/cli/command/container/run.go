@@ -34,6 +34,9 @@ func NewRunCommand(cli *command.Cli) *cobra.Command {
 			if err != nil {
 				return usageError(cmd, err)
 			}
+			if opts.autoRemove && !req.host.RestartPolicy.IsNone() {
+				return usageError(cmd, errors.New("conflicting options: cannot specify both --restart and --rm"))
+			}
 			return runRun(cmd, cli, &opts, req)
 		},
 	}

@@ -67,5 +67,5 @@ func runLoad(cmd *cobra.Command, cli *command.Cli, opts loadOptions) error {
 		return err
 	}
 	defer body.Close()
-	return cli.DisplayStream(body)
+	return cli.DisplayProgress(body, cli.Out(), true, nil)
 }

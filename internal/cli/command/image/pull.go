@@ -84,12 +84,8 @@ func runPull(cmd *cobra.Command, cli *command.Cli, name string, opts pullOptions
 // displayProgress renders a pull or push stream: bars on a terminal, plain
 // lines otherwise, nothing but errors when quiet.
 func displayProgress(cli *command.Cli, body io.Reader, quiet bool) error {
-	switch {
-	case quiet:
+	if quiet {
 		return jsonmessage.DisplayJSONMessagesStream(body, io.Discard, 0, false, nil)
-	case cli.OutIsTerminal():
-		f := cli.Out().(interface{ Fd() uintptr })
-		return jsonmessage.DisplayJSONMessagesStream(body, cli.Out(), f.Fd(), true, nil)
 	}
-	return cli.DisplayStream(body)
+	return cli.DisplayProgress(body, cli.Out(), true, nil)
 }

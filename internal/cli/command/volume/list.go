@@ -20,7 +20,7 @@ const (
 var listHeader = map[string]string{
 	"Name": "VOLUME NAME", "Driver": "DRIVER", "Scope": "SCOPE", "Mountpoint": "MOUNTPOINT",
 	"Labels": "LABELS", "Links": "LINKS", "Size": format.SizeHeader,
-	"Availability": "AVAILABILITY", "Group": "GROUP",
+	"Availability": "AVAILABILITY", "Group": "GROUP", "Status": "STATUS",
 }
 
 type listOptions struct {
@@ -114,3 +114,6 @@ func (r *row) Availability() string { return "N/A" }
 
 // Group is for cluster volumes.
 func (r *row) Group() string { return "N/A" }
+
+// Status is a cluster volume's state.
+func (r *row) Status() string { return "N/A" }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/berth/berth/internal/testutil/need"
 	"github.com/moby/moby/api/types/container"
 )
 
@@ -33,9 +34,7 @@ func docker(t *testing.T, sock, stdin string, args ...string) (stdout, stderr st
 }
 
 func TestDockerCLI(t *testing.T) {
-	if _, err := exec.LookPath("docker"); err != nil {
-		t.Skip("no docker CLI on PATH")
-	}
+	need.Command(t, "docker", "docker.io")
 	ts, b := startUnix(t)
 	sock := ts.Listener.Addr().String()
 	stdin := ""
