@@ -1,9 +1,10 @@
-package daemon
+package images
 
 import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/berth/berth/internal/filters"
 	"github.com/berth/berth/internal/image"
@@ -17,38 +18,41 @@ import (
 // ImageDelete removes a name, or an image with all its names, with the
 // rules of `docker rmi`: a name shared with other names only goes away
 // itself; an ID whose image has names in several repositories needs force.
-func (d *Daemon) ImageDelete(ctx context.Context, name string, force, prune bool) ([]apiimage.DeleteResponse, error) {
-	rec, named, err := d.images.Resolve(name)
+func (s *Service) ImageDelete(ctx context.Context, name string, force, prune bool) ([]apiimage.DeleteResponse, error) {
+	rec, named, err := s.images.Resolve(name)
 	if err != nil {
 		return nil, err
 	}
-	all, err := d.images.Refs()
+	all, err := s.images.Refs()
 	if err != nil {
 		return nil, err
 	}
 	refs := all[rec.ID]
 	var out []apiimage.DeleteResponse
-	running, stopped := d.imageUsers(rec.ID.String())
+	running, stopped, err := s.users.ImageUsers(ctx, rec.ID)
+	if err != nil {
+		return nil, err
+	}
 	if named != nil && len(refs) == 1 && len(running)+len(stopped) > 0 {
 		if !force {
 			user := append(running, stopped...)[0]
-			return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", name, user.ShortID(), shortID(rec.ID)))
+			return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", name, shortContainerID(user), shortID(rec.ID)))
 		}
 		// Forced: the name goes, the image stays for its containers.
-		if err := d.untag(rec.ID, named); err != nil {
+		if err := s.untag(rec.ID, named); err != nil {
 			return nil, err
 		}
 		return []apiimage.DeleteResponse{{Untagged: reference.FamiliarString(named)}}, nil
 	}
 	if named == nil && len(running) > 0 {
-		return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image is being used by running container %s", shortID(rec.ID), running[0].ShortID()))
+		return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image is being used by running container %s", shortID(rec.ID), shortContainerID(running[0])))
 	}
 	if named == nil && len(stopped) > 0 {
 		if !force {
-			return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is being used by stopped container %s", shortID(rec.ID), stopped[0].ShortID()))
+			return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is being used by stopped container %s", shortID(rec.ID), shortContainerID(stopped[0])))
 		}
 		for _, ref := range refs {
-			if err := d.untag(rec.ID, ref); err != nil {
+			if err := s.untag(rec.ID, ref); err != nil {
 				return out, err
 			}
 			out = append(out, apiimage.DeleteResponse{Untagged: reference.FamiliarString(ref)})
@@ -56,7 +60,7 @@ func (d *Daemon) ImageDelete(ctx context.Context, name string, force, prune bool
 		return out, nil
 	}
 	if named != nil {
-		if err := d.untag(rec.ID, named); err != nil {
+		if err := s.untag(rec.ID, named); err != nil {
 			return nil, err
 		}
 		out = append(out, apiimage.DeleteResponse{Untagged: reference.FamiliarString(named)})
@@ -75,40 +79,40 @@ func (d *Daemon) ImageDelete(ctx context.Context, name string, force, prune bool
 	} else if len(refs) > 1 && !force && !sameRepository(refs) {
 		return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is referenced in multiple repositories", shortID(rec.ID)))
 	}
-	deleted, err := d.deleteImage(ctx, rec.ID, refs)
+	deleted, err := s.deleteImage(ctx, rec.ID, refs)
 	return append(out, deleted...), err
 }
 
 // deleteImage removes an image, its remaining names and whatever storage
 // only it used, and reports all of it.
-func (d *Daemon) deleteImage(ctx context.Context, id digest.Digest, refs []reference.Named) ([]apiimage.DeleteResponse, error) {
+func (s *Service) deleteImage(ctx context.Context, id digest.Digest, refs []reference.Named) ([]apiimage.DeleteResponse, error) {
 	var out []apiimage.DeleteResponse
 	for _, ref := range refs {
 		out = append(out, apiimage.DeleteResponse{Untagged: reference.FamiliarString(ref)})
-		d.events.Log(events.ImageEventType, events.ActionUnTag, events.Actor{ID: id.String(), Attributes: map[string]string{"name": reference.FamiliarString(ref)}})
+		s.events.Log(events.ImageEventType, events.ActionUnTag, events.Actor{ID: id.String(), Attributes: map[string]string{"name": reference.FamiliarString(ref)}})
 	}
-	if err := d.images.Delete(id); err != nil {
+	if err := s.images.Delete(id); err != nil {
 		return out, err
 	}
 	out = append(out, apiimage.DeleteResponse{Deleted: id.String()})
-	d.events.Log(events.ImageEventType, events.ActionDelete, events.Actor{ID: id.String(), Attributes: map[string]string{"name": id.String()}})
-	res, err := d.collectGarbage(ctx)
+	s.events.Log(events.ImageEventType, events.ActionDelete, events.Actor{ID: id.String(), Attributes: map[string]string{"name": id.String()}})
+	res, err := s.CollectGarbage(ctx)
 	for _, c := range res.Layers {
 		out = append(out, apiimage.DeleteResponse{Deleted: c.String()})
 	}
 	return out, err
 }
 
-func (d *Daemon) untag(id digest.Digest, ref reference.Named) error {
-	if err := d.images.Untag(ref); err != nil {
+func (s *Service) untag(id digest.Digest, ref reference.Named) error {
+	if err := s.images.Untag(ref); err != nil {
 		return err
 	}
-	d.events.Log(events.ImageEventType, events.ActionUnTag, events.Actor{ID: id.String(), Attributes: map[string]string{"name": reference.FamiliarString(ref)}})
+	s.events.Log(events.ImageEventType, events.ActionUnTag, events.Actor{ID: id.String(), Attributes: map[string]string{"name": reference.FamiliarString(ref)}})
 	return nil
 }
 
 // ImagesPrune deletes dangling images, or with dangling=false every image.
-func (d *Daemon) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.PruneReport, error) {
+func (s *Service) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.PruneReport, error) {
 	if err := f.Validate("dangling", "label", "label!", "until"); err != nil {
 		return nil, err
 	}
@@ -118,33 +122,34 @@ func (d *Daemon) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.Pru
 	} else if given {
 		danglingOnly = v
 	}
-	until, err := untilFilter(f)
+	until, err := f.Until(time.Now())
 	if err != nil {
 		return nil, err
 	}
-	recs, err := d.images.List()
+	recs, err := s.images.List()
 	if err != nil {
 		return nil, err
 	}
-	all, err := d.images.Refs()
+	all, err := s.images.Refs()
 	if err != nil {
 		return nil, err
 	}
 	report := &apiimage.PruneReport{ImagesDeleted: []apiimage.DeleteResponse{}}
 	var victims []image.Record
-	inUse := map[string]bool{}
-	for _, c := range d.containers.List() {
-		inUse[string(c.Image)] = true
-	}
 	for _, rec := range recs {
-		if inUse[rec.ID.String()] || (danglingOnly && len(all[rec.ID]) > 0) {
+		if danglingOnly && len(all[rec.ID]) > 0 {
+			continue
+		}
+		if running, stopped, err := s.users.ImageUsers(ctx, rec.ID); err != nil {
+			return nil, err
+		} else if len(running)+len(stopped) > 0 {
 			continue
 		}
 		if !until.IsZero() && !rec.Created.Before(until) {
 			continue
 		}
 		if f.Has("label") || f.Has("label!") {
-			img, err := d.imageConfig(ctx, rec.ID)
+			img, err := s.ImageConfig(ctx, rec.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -157,15 +162,15 @@ func (d *Daemon) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.Pru
 	for _, rec := range victims {
 		for _, ref := range all[rec.ID] {
 			report.ImagesDeleted = append(report.ImagesDeleted, apiimage.DeleteResponse{Untagged: reference.FamiliarString(ref)})
-			d.events.Log(events.ImageEventType, events.ActionUnTag, events.Actor{ID: rec.ID.String(), Attributes: map[string]string{"name": reference.FamiliarString(ref)}})
+			s.events.Log(events.ImageEventType, events.ActionUnTag, events.Actor{ID: rec.ID.String(), Attributes: map[string]string{"name": reference.FamiliarString(ref)}})
 		}
-		if err := d.images.Delete(rec.ID); err != nil && !errdefs.IsNotFound(err) {
+		if err := s.images.Delete(rec.ID); err != nil && !errdefs.IsNotFound(err) {
 			return nil, err
 		}
 		report.ImagesDeleted = append(report.ImagesDeleted, apiimage.DeleteResponse{Deleted: rec.ID.String()})
-		d.events.Log(events.ImageEventType, events.ActionDelete, events.Actor{ID: rec.ID.String(), Attributes: map[string]string{"name": rec.ID.String()}})
+		s.events.Log(events.ImageEventType, events.ActionDelete, events.Actor{ID: rec.ID.String(), Attributes: map[string]string{"name": rec.ID.String()}})
 	}
-	res, err := d.collectGarbage(ctx)
+	res, err := s.CollectGarbage(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +178,7 @@ func (d *Daemon) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.Pru
 		report.ImagesDeleted = append(report.ImagesDeleted, apiimage.DeleteResponse{Deleted: c.String()})
 	}
 	report.SpaceReclaimed = uint64(res.Reclaimed)
-	d.events.Log(events.ImageEventType, events.ActionPrune, events.Actor{Attributes: map[string]string{"reclaimed": strconv.FormatInt(res.Reclaimed, 10)}})
+	s.events.Log(events.ImageEventType, events.ActionPrune, events.Actor{Attributes: map[string]string{"reclaimed": strconv.FormatInt(res.Reclaimed, 10)}})
 	return report, nil
 }
 
@@ -200,3 +205,11 @@ func sameRepository(refs []reference.Named) bool {
 }
 
 func shortID(id digest.Digest) string { return id.Encoded()[:12] }
+
+// shortContainerID is a container ID as Docker's messages print it.
+func shortContainerID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
