@@ -5,30 +5,24 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/berth/berth/internal/backend"
 
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/image"
+	"github.com/berth/berth/internal/images"
 	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	apicontainer "github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
-	"github.com/opencontainers/go-digest"
-	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
-
-// emptyLayer is the diff ID of a tar with no entries. Docker does not add
-// such a layer to a committed image, only a history entry that says so.
-const emptyLayer = digest.Digest("sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef")
 
 // ContainerCommit makes an image of the container: its image plus one
 // layer holding what the container changed, configured as the container
 // runs (opts.Config merged over that, then opts.Changes applied).
 func (d *Daemon) ContainerCommit(ctx context.Context, name string, opts backend.CommitOptions) (string, error) {
-	ref, err := importReference(opts.Repo, opts.Tag)
+	ref, err := images.ImportReference(opts.Repo, opts.Tag)
 	if err != nil {
 		return "", err
 	}
@@ -47,7 +41,7 @@ func (d *Daemon) ContainerCommit(ctx context.Context, name string, opts backend.
 	if err != nil {
 		return "", fmt.Errorf("image of container %s: %w", c.ShortID(), err)
 	}
-	base, err := d.imageConfig(ctx, parent.ID)
+	base, err := d.ImageConfig(ctx, parent.ID)
 	if err != nil {
 		return "", err
 	}
@@ -67,29 +61,14 @@ func (d *Daemon) ContainerCommit(ctx context.Context, name string, opts backend.
 		defer thaw()
 	}
 
-	d.gcMu.RLock()
-	defer d.gcMu.RUnlock()
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(upper.Diff(ctx, pw)) }()
 	defer pr.Close()
-	info, err := d.unpackLayer(ctx, parent.TopChainID(), "", func() (io.ReadCloser, error) { return pr, nil })
-	if err != nil {
-		return "", err
-	}
-
-	now := time.Now().UTC()
-	img := dockerspec.DockerOCIImage{Image: base.Image, Config: cfg}
-	img.Created, img.Author = &now, opts.Author
-	img.RootFS = ocispec.RootFS{Type: "layers", DiffIDs: append([]digest.Digest(nil), parent.DiffIDs...)}
-	empty := info.DiffID == emptyLayer
-	if !empty {
-		img.RootFS.DiffIDs = append(img.RootFS.DiffIDs, info.DiffID)
-	}
-	img.History = append(append([]ocispec.History(nil), base.History...), ocispec.History{
-		Created: &now, CreatedBy: strings.Join(c.Config.Cmd, " "),
-		Author: opts.Author, Comment: opts.Comment, EmptyLayer: empty,
+	id, err := d.CommitImage(ctx, images.CommitRequest{
+		Parent: parent, Base: base, Config: cfg, Layer: pr,
+		Author: opts.Author, Comment: opts.Comment, CreatedBy: strings.Join(c.Config.Cmd, " "),
+		Ref: ref,
 	})
-	id, err := d.storeImage(ctx, &img, parent.ID, refsOf(ref))
 	if err != nil {
 		return "", err
 	}

@@ -1,24 +1,13 @@
 package daemon
 
 import (
-	"archive/tar"
-	"bytes"
 	"reflect"
 	"testing"
 
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	apicontainer "github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
-	"github.com/opencontainers/go-digest"
 )
-
-func TestEmptyLayerDigest(t *testing.T) {
-	var buf bytes.Buffer
-	tar.NewWriter(&buf).Close()
-	if got := digest.FromBytes(buf.Bytes()); got != emptyLayer {
-		t.Fatalf("empty tar is %s, want %s", got, emptyLayer)
-	}
-}
 
 func TestCommitConfigFromContainer(t *testing.T) {
 	img := dockerspec.DockerOCIImageConfig{}

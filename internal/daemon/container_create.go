@@ -9,6 +9,7 @@ import (
 
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/container/spec"
+	"github.com/berth/berth/internal/images"
 	"github.com/containerd/errdefs"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	apicontainer "github.com/moby/moby/api/types/container"
@@ -23,7 +24,7 @@ func (d *Daemon) ContainerCreate(ctx context.Context, name string, req *apiconta
 	if req == nil || req.Config == nil {
 		return resp, errdefs.ErrInvalidArgument.WithMessage("config cannot be empty in order to create a container")
 	}
-	if err := checkPlatform(platform); err != nil {
+	if err := images.CheckPlatform(platform); err != nil {
 		return resp, err
 	}
 	if name != "" {
@@ -50,7 +51,7 @@ func (d *Daemon) ContainerCreate(ctx context.Context, name string, req *apiconta
 	if err != nil {
 		return resp, err
 	}
-	img, err := d.imageConfig(ctx, rec.ID)
+	img, err := d.ImageConfig(ctx, rec.ID)
 	if err != nil {
 		return resp, err
 	}

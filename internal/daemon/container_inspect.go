@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/berth/berth/internal/container"
+	"github.com/berth/berth/internal/images"
 	apicontainer "github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/api/types/storage"
@@ -59,11 +60,11 @@ func (d *Daemon) inspect(c *container.Container) *apicontainer.InspectResponse {
 		HostsPath:       filepath.Join(dir, "hosts"),
 		Name:            "/" + c.Name,
 		RestartCount:    c.RestartCount,
-		Driver:          storageDriver,
+		Driver:          images.StorageDriver,
 		Platform:        "linux",
 		AppArmorProfile: securityOpt(hc.SecurityOpt, "apparmor"),
 		HostConfig:      &hc,
-		GraphDriver:     &storage.DriverData{Name: storageDriver, Data: d.graphDriverData(c)},
+		GraphDriver:     &storage.DriverData{Name: images.StorageDriver, Data: d.graphDriverData(c)},
 		Mounts:          d.containerMounts(c),
 		Config:          c.Config,
 		NetworkSettings: &apicontainer.NetworkSettings{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
+	"time"
 
 	"github.com/berth/berth/internal/backend"
 
@@ -20,7 +21,7 @@ func (d *Daemon) ContainersPrune(ctx context.Context, f filters.Args) (*apiconta
 	if err := f.Validate(containerPruneFilters...); err != nil {
 		return nil, err
 	}
-	until, err := untilFilter(f)
+	until, err := f.Until(time.Now())
 	if err != nil {
 		return nil, err
 	}

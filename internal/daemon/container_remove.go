@@ -98,18 +98,3 @@ func removeCgroups(path string) {
 	}
 	unix.Rmdir("/sys/fs/cgroup" + path)
 }
-
-// imageUsers lists the containers made from an image, for rmi's refusal.
-func (d *Daemon) imageUsers(id string) (running, stopped []*container.Container) {
-	for _, c := range d.containers.List() {
-		if string(c.Image) != id {
-			continue
-		}
-		if c.State.IsRunning() {
-			running = append(running, c)
-		} else {
-			stopped = append(stopped, c)
-		}
-	}
-	return running, stopped
-}

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/berth/berth/internal/backend"
@@ -19,6 +18,7 @@ import (
 	"github.com/berth/berth/internal/content"
 	"github.com/berth/berth/internal/events"
 	"github.com/berth/berth/internal/image"
+	"github.com/berth/berth/internal/images"
 	"github.com/berth/berth/internal/network"
 	"github.com/berth/berth/internal/runtime"
 	"github.com/berth/berth/internal/snapshot"
@@ -52,18 +52,12 @@ type Daemon struct {
 	initPath       string
 
 	// sup runs the containers: life cycle, monitors, exec, attach, wait.
-	sup     *supervisor.Supervisor
+	sup *supervisor.Supervisor
+	// Service serves the image, build and registry backends (images.go).
+	*images.Service
+
 	started time.Time
 	id      string // engine ID, reported by /info
-
-	// gcMu keeps garbage collection away from half-made images: whatever
-	// writes blobs or layer trees that no image references yet holds it for
-	// reading until the image record is committed; collection holds it for
-	// writing.
-	gcMu sync.RWMutex
-
-	// registry is made on first use from cfg (registry_auth.go).
-	registry registryClient
 
 	// volumes holds volume records and their users (volumes.go).
 	volumes *volume.Store
@@ -114,18 +108,6 @@ func (d *Daemon) open(ctx context.Context) error {
 	if d.snapshots, err = snapshot.New(filepath.Join(d.cfg.DataRoot, "layers")); err != nil {
 		return err
 	}
-	// Blobs and layer trees of an image whose record never got committed
-	// are reclaimed now, before anything can reference them.
-	res, err := d.collectGarbage(ctx)
-	if err != nil {
-		return fmt.Errorf("cleaning up after the previous run: %w", err)
-	}
-	if res.Blobs+len(res.Layers) > 0 {
-		slog.Info("removed leftovers of an interrupted run", "blobs", res.Blobs, "layers", len(res.Layers), "bytes", res.Reclaimed)
-	}
-	if err := d.clearBuildTmp(); err != nil {
-		return fmt.Errorf("cleaning up after the previous run: %w", err)
-	}
 	if err := d.setupRuntimes(ctx); err != nil {
 		return err
 	}
@@ -133,6 +115,22 @@ func (d *Daemon) open(ctx context.Context) error {
 		slog.Warn("containers cannot start", "error", err)
 	}
 	d.initPath = findInit(d.cfg.InitPath)
+	// The image service runs build steps on the supervisor, so both are
+	// made before anything is restored.
+	d.sup = d.newSupervisor()
+	d.Service = d.newImageService()
+	// Blobs and layer trees of an image whose record never got committed
+	// are reclaimed now, before anything can reference them.
+	res, err := d.CollectGarbage(ctx)
+	if err != nil {
+		return fmt.Errorf("cleaning up after the previous run: %w", err)
+	}
+	if res.Blobs+len(res.Layers) > 0 {
+		slog.Info("removed leftovers of an interrupted run", "blobs", res.Blobs, "layers", len(res.Layers), "bytes", res.Reclaimed)
+	}
+	if err := d.ClearBuildTmp(); err != nil {
+		return fmt.Errorf("cleaning up after the previous run: %w", err)
+	}
 	if err := d.openNetworks(ctx); err != nil {
 		return err
 	}
@@ -140,7 +138,6 @@ func (d *Daemon) open(ctx context.Context) error {
 		return err
 	}
 	d.remountVolumes()
-	d.sup = d.newSupervisor()
 	d.restoreContainers(ctx)
 	return nil
 }

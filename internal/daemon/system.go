@@ -8,19 +8,15 @@ import (
 	"time"
 
 	"github.com/berth/berth/internal/backend"
+	"github.com/berth/berth/internal/images"
 
 	"github.com/berth/berth/internal/events"
 	"github.com/berth/berth/internal/filters"
-	"github.com/berth/berth/internal/snapshot"
 	"github.com/berth/berth/internal/sysinfo"
 	apievents "github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/api/types/system"
-	"github.com/opencontainers/go-digest"
 )
-
-// storageDriver names how layers are stored, for /info and image inspect.
-const storageDriver = "overlayfs"
 
 // SystemInfo answers GET /info with real figures of this engine and host.
 func (d *Daemon) SystemInfo(ctx context.Context) (*system.Info, error) {
@@ -33,7 +29,7 @@ func (d *Daemon) SystemInfo(ctx context.Context) (*system.Info, error) {
 	info := &system.Info{
 		ID:                 d.id,
 		Images:             len(recs),
-		Driver:             storageDriver,
+		Driver:             images.StorageDriver,
 		DriverStatus:       [][2]string{{"Backing Filesystem", sysinfo.FilesystemType(d.cfg.DataRoot)}, {"Supports d_type", "true"}},
 		Debug:              d.cfg.LogLevel == "debug",
 		NFd:                host.OpenFiles,
@@ -113,23 +109,12 @@ func (d *Daemon) SystemDiskUsage(ctx context.Context, opts backend.DiskUsageOpti
 	if !opts.Images {
 		return du, nil
 	}
-	sums, err := d.summaries(ctx, true)
+	sums, layers, err := d.DiskUsage(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for i := range sums {
-		sums[i].Containers = 0
-	}
-	du.Images = sums
-	seen := map[digest.Digest]bool{}
-	err = d.snapshots.Walk(func(info snapshot.Info) error {
-		if !seen[info.ChainID] {
-			seen[info.ChainID] = true
-			du.LayersSize += info.Size
-		}
-		return nil
-	})
-	return du, err
+	du.Images, du.LayersSize = sums, layers
+	return du, nil
 }
 
 // SubscribeToEvents gives the buffered events in [since, until] matching f

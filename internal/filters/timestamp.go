@@ -46,3 +46,16 @@ func isDigits(s string) bool {
 	}
 	return true
 }
+
+// Until reads the until filter of a list or prune: a timestamp, or a
+// duration counted back from now. It is zero when the filter is not given.
+func (a Args) Until(now time.Time) (time.Time, error) {
+	vals := a.Get("until")
+	if len(vals) == 0 {
+		return time.Time{}, nil
+	}
+	if len(vals) > 1 {
+		return time.Time{}, errdefs.ErrInvalidArgument.WithMessage("invalid filter 'until': only one value is allowed")
+	}
+	return ParseTimestamp(vals[0], now)
+}

@@ -23,3 +23,17 @@ func TestParseTimestamp(t *testing.T) {
 		t.Error("garbage accepted")
 	}
 }
+
+func TestUntil(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	if got, err := (Args{}).Until(now); err != nil || !got.IsZero() {
+		t.Errorf("no filter: %v, %v; want zero", got, err)
+	}
+	if got, err := New([2]string{"until", "10m"}).Until(now); err != nil || !got.Equal(now.Add(-10*time.Minute)) {
+		t.Errorf("until=10m: %v, %v", got, err)
+	}
+	two := New([2]string{"until", "10m"}, [2]string{"until", "1h"})
+	if _, err := two.Until(now); err == nil || err.Error() != "invalid filter 'until': only one value is allowed" {
+		t.Errorf("two values: %v", err)
+	}
+}

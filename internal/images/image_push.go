@@ -1,4 +1,4 @@
-package daemon
+package images
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ const (
 
 // PushImage uploads the named tag, or every tag of the repository, to its
 // registry and records the digest the registry now knows it by.
-func (d *Daemon) PushImage(ctx context.Context, opts backend.PushOptions, progress func(jsonstream.Message)) error {
+func (s *Service) PushImage(ctx context.Context, opts backend.PushOptions, progress func(jsonstream.Message)) error {
 	named, err := image.ParseReference(opts.Name)
 	if err != nil {
 		return err
@@ -39,13 +39,13 @@ func (d *Daemon) PushImage(ctx context.Context, opts backend.PushOptions, progre
 	if _, ok := named.(reference.Digested); ok {
 		return errdefs.ErrInvalidArgument.WithMessage("cannot push a digest reference")
 	}
-	tags, err := d.pushTags(named, opts.Tag)
+	tags, err := s.pushTags(named, opts.Tag)
 	if err != nil {
 		return err
 	}
 	progress(jsonstream.Message{Status: "The push refers to repository [" + named.Name() + "]"})
 	for _, tag := range tags {
-		if err := d.pushOne(ctx, tag, opts, progress); err != nil {
+		if err := s.pushOne(ctx, tag, opts, progress); err != nil {
 			return err
 		}
 	}
@@ -54,7 +54,7 @@ func (d *Daemon) PushImage(ctx context.Context, opts backend.PushOptions, progre
 
 // pushTags lists what to push: the given tag, or every local tag of the
 // repository when none is given.
-func (d *Daemon) pushTags(named reference.Named, tag string) ([]reference.NamedTagged, error) {
+func (s *Service) pushTags(named reference.Named, tag string) ([]reference.NamedTagged, error) {
 	if t, ok := named.(reference.NamedTagged); ok && tag == "" {
 		return []reference.NamedTagged{t}, nil
 	}
@@ -66,7 +66,7 @@ func (d *Daemon) pushTags(named reference.Named, tag string) ([]reference.NamedT
 		}
 		return []reference.NamedTagged{t}, nil
 	}
-	all, err := d.images.Refs()
+	all, err := s.images.Refs()
 	if err != nil {
 		return nil, err
 	}
@@ -84,26 +84,26 @@ func (d *Daemon) pushTags(named reference.Named, tag string) ([]reference.NamedT
 	return out, nil
 }
 
-func (d *Daemon) pushOne(ctx context.Context, tag reference.NamedTagged, opts backend.PushOptions, progress func(jsonstream.Message)) error {
-	d.gcMu.RLock()
-	defer d.gcMu.RUnlock()
-	id, err := d.images.Lookup(tag)
+func (s *Service) pushOne(ctx context.Context, tag reference.NamedTagged, opts backend.PushOptions, progress func(jsonstream.Message)) error {
+	s.gcMu.RLock()
+	defer s.gcMu.RUnlock()
+	id, err := s.images.Lookup(tag)
 	if err != nil {
 		return errdefs.ErrNotFound.WithMessage("An image does not exist locally with the tag: " + reference.FamiliarString(tag))
 	}
-	rec, err := d.images.Get(id)
+	rec, err := s.images.Get(id)
 	if err != nil {
 		return err
 	}
-	p, err := d.pushable(ctx, rec)
+	p, err := s.pushable(ctx, rec)
 	if err != nil {
 		return err
 	}
-	all, err := d.images.Refs()
+	all, err := s.images.Refs()
 	if err != nil {
 		return err
 	}
-	dg, err := d.registryClient().Push(ctx, registry.PushRequest{
+	dg, err := s.registryClient().Push(ctx, registry.PushRequest{
 		Ref:       tag,
 		Auth:      credentials(opts.Auth),
 		Progress:  progressMessages(progress),
@@ -116,7 +116,7 @@ func (d *Daemon) pushOne(ctx context.Context, tag reference.NamedTagged, opts ba
 	if err != nil {
 		return err
 	}
-	img, err := d.imageConfig(ctx, id)
+	img, err := s.ImageConfig(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -124,14 +124,14 @@ func (d *Daemon) pushOne(ctx context.Context, tag reference.NamedTagged, opts ba
 	if err != nil {
 		return err
 	}
-	if err := d.recordRegistryImage(id, img, p.manifest, p.blobs, []reference.Named{canonical}); err != nil {
+	if err := s.recordRegistryImage(id, img, p.manifest, p.blobs, []reference.Named{canonical}); err != nil {
 		return err
 	}
 	progress(jsonstream.Message{Status: fmt.Sprintf("%s: digest: %s size: %d", tag.Tag(), dg, len(p.raw))})
 	aux, _ := json.Marshal(map[string]any{"Tag": tag.Tag(), "Digest": dg.String(), "Size": len(p.raw)})
 	raw := json.RawMessage(aux)
 	progress(jsonstream.Message{Aux: &raw})
-	d.events.Log(events.ImageEventType, events.ActionPush, events.Actor{ID: reference.FamiliarString(tag), Attributes: map[string]string{"name": reference.FamiliarName(tag)}})
+	s.events.Log(events.ImageEventType, events.ActionPush, events.Actor{ID: reference.FamiliarString(tag), Attributes: map[string]string{"name": reference.FamiliarName(tag)}})
 	return nil
 }
 
@@ -149,11 +149,11 @@ type pushableImage struct {
 // all its blobs are kept, so the registry sees the same digests (and can
 // skip or mount them). Otherwise each layer's stored tar is gzipped into
 // the content store, once, and a Docker v2 schema 2 manifest is written.
-func (d *Daemon) pushable(ctx context.Context, rec image.Record) (*pushableImage, error) {
-	if p, ok := d.storedManifest(ctx, rec); ok {
+func (s *Service) pushable(ctx context.Context, rec image.Record) (*pushableImage, error) {
+	if p, ok := s.storedManifest(ctx, rec); ok {
 		return p, nil
 	}
-	cfgSize, err := d.content.Size(rec.ID)
+	cfgSize, err := s.content.Size(rec.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +172,7 @@ func (d *Daemon) pushable(ctx context.Context, rec image.Record) (*pushableImage
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			m.Layers[i], errs[i] = d.compressLayer(ctx, diffID)
+			m.Layers[i], errs[i] = s.compressLayer(ctx, diffID)
 		}()
 	}
 	wg.Wait()
@@ -185,20 +185,20 @@ func (d *Daemon) pushable(ctx context.Context, rec image.Record) (*pushableImage
 	if err != nil {
 		return nil, err
 	}
-	dg, _, err := d.content.Ingest(ctx, bytes.NewReader(raw))
+	dg, _, err := s.content.Ingest(ctx, bytes.NewReader(raw))
 	if err != nil {
 		return nil, err
 	}
-	return d.pushableFrom(raw, dg, m, rec.DiffIDs), nil
+	return s.pushableFrom(raw, dg, m, rec.DiffIDs), nil
 }
 
 // storedManifest returns the image's kept manifest if it and all its
 // blobs are still there and it describes this image.
-func (d *Daemon) storedManifest(ctx context.Context, rec image.Record) (*pushableImage, bool) {
+func (s *Service) storedManifest(ctx context.Context, rec image.Record) (*pushableImage, bool) {
 	if rec.Manifest == "" {
 		return nil, false
 	}
-	raw, err := d.content.ReadBlob(ctx, rec.Manifest)
+	raw, err := s.content.ReadBlob(ctx, rec.Manifest)
 	if err != nil {
 		return nil, false
 	}
@@ -207,40 +207,40 @@ func (d *Daemon) storedManifest(ctx context.Context, rec image.Record) (*pushabl
 		return nil, false
 	}
 	for _, l := range m.Layers {
-		if _, err := d.content.Size(l.Digest); err != nil {
+		if _, err := s.content.Size(l.Digest); err != nil {
 			return nil, false
 		}
 	}
 	if m.MediaType == "" {
 		m.MediaType = ocispec.MediaTypeImageManifest
 	}
-	return d.pushableFrom(raw, rec.Manifest, m, rec.DiffIDs), true
+	return s.pushableFrom(raw, rec.Manifest, m, rec.DiffIDs), true
 }
 
-func (d *Daemon) pushableFrom(raw []byte, dg digest.Digest, m ocispec.Manifest, diffIDs []digest.Digest) *pushableImage {
+func (s *Service) pushableFrom(raw []byte, dg digest.Digest, m ocispec.Manifest, diffIDs []digest.Digest) *pushableImage {
 	p := &pushableImage{raw: raw, mediaType: m.MediaType, manifest: dg, blobs: []digest.Digest{dg}}
-	p.config = registry.Blob{Descriptor: m.Config, Open: d.blobOpener(m.Config.Digest)}
+	p.config = registry.Blob{Descriptor: m.Config, Open: s.blobOpener(m.Config.Digest)}
 	for i, l := range m.Layers {
 		// Docker names layers by diff ID in push output.
-		p.layers = append(p.layers, registry.Blob{Descriptor: l, Open: d.blobOpener(l.Digest), ID: shortDiffID(diffIDs[i])})
+		p.layers = append(p.layers, registry.Blob{Descriptor: l, Open: s.blobOpener(l.Digest), ID: shortDiffID(diffIDs[i])})
 		p.blobs = append(p.blobs, l.Digest)
 	}
 	return p
 }
 
-func (d *Daemon) blobOpener(dg digest.Digest) func() (io.ReadCloser, error) {
-	return func() (io.ReadCloser, error) { return d.content.Open(context.Background(), dg) }
+func (s *Service) blobOpener(dg digest.Digest) func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) { return s.content.Open(context.Background(), dg) }
 }
 
 // compressLayer gzips the stored tar of a layer into the content store.
 // The caller holds gcMu for reading and keeps the result with the image.
-func (d *Daemon) compressLayer(ctx context.Context, diffID digest.Digest) (ocispec.Descriptor, error) {
-	rc, err := d.content.Open(ctx, diffID)
+func (s *Service) compressLayer(ctx context.Context, diffID digest.Digest) (ocispec.Descriptor, error) {
+	rc, err := s.content.Open(ctx, diffID)
 	if err != nil {
 		return ocispec.Descriptor{}, fmt.Errorf("layer %s: %w", diffID, err)
 	}
 	defer rc.Close()
-	w, err := d.content.Writer()
+	w, err := s.content.Writer()
 	if err != nil {
 		return ocispec.Descriptor{}, err
 	}

@@ -1,4 +1,4 @@
-package daemon
+package images
 
 import (
 	"context"
@@ -15,10 +15,10 @@ import (
 // ExportImages writes the named images to w in `docker save` format. A
 // repository name without a tag saves every tag of that repository; an ID
 // saves the image without names.
-func (d *Daemon) ExportImages(ctx context.Context, names []string, w io.Writer) error {
+func (s *Service) ExportImages(ctx context.Context, names []string, w io.Writer) error {
 	// Blobs must not be collected while they stream out.
-	d.gcMu.RLock()
-	defer d.gcMu.RUnlock()
+	s.gcMu.RLock()
+	defer s.gcMu.RUnlock()
 	var order []digest.Digest
 	byID := map[digest.Digest]*imagearchive.ExportImage{}
 	add := func(rec image.Record, ref reference.Named) {
@@ -38,17 +38,17 @@ func (d *Daemon) ExportImages(ctx context.Context, names []string, w io.Writer) 
 			ei.RepoTags = append(ei.RepoTags, name)
 		}
 	}
-	allRefs, err := d.images.Refs()
+	allRefs, err := s.images.Refs()
 	if err != nil {
 		return err
 	}
 	for _, name := range names {
 		if repo, err := reference.ParseNormalizedNamed(name); err == nil && reference.IsNameOnly(repo) {
-			if n := d.addRepository(repo, allRefs, add); n > 0 {
+			if n := s.addRepository(repo, allRefs, add); n > 0 {
 				continue
 			}
 		}
-		rec, ref, err := d.images.Resolve(name)
+		rec, ref, err := s.images.Resolve(name)
 		if err != nil {
 			return err
 		}
@@ -61,24 +61,24 @@ func (d *Daemon) ExportImages(ctx context.Context, names []string, w io.Writer) 
 		sort.Strings(byID[id].RepoTags)
 		list = append(list, *byID[id])
 	}
-	if err := imagearchive.Write(ctx, w, list, d.content); err != nil {
+	if err := imagearchive.Write(ctx, w, list, s.content); err != nil {
 		return err
 	}
 	for _, id := range order {
-		d.events.Log(events.ImageEventType, events.ActionSave, events.Actor{ID: id.String(), Attributes: map[string]string{"name": id.String()}})
+		s.events.Log(events.ImageEventType, events.ActionSave, events.Actor{ID: id.String(), Attributes: map[string]string{"name": id.String()}})
 	}
 	return nil
 }
 
 // addRepository adds every tagged image of repo and returns how many.
-func (d *Daemon) addRepository(repo reference.Named, allRefs map[digest.Digest][]reference.Named, add func(image.Record, reference.Named)) int {
+func (s *Service) addRepository(repo reference.Named, allRefs map[digest.Digest][]reference.Named, add func(image.Record, reference.Named)) int {
 	n := 0
 	for id, refs := range allRefs {
 		for _, ref := range refs {
 			if _, tagged := ref.(reference.Tagged); !tagged || ref.Name() != repo.Name() {
 				continue
 			}
-			rec, err := d.images.Get(id)
+			rec, err := s.images.Get(id)
 			if err != nil {
 				continue
 			}

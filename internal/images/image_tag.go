@@ -1,4 +1,4 @@
-package daemon
+package images
 
 import (
 	"context"
@@ -10,8 +10,8 @@ import (
 )
 
 // TagImage points repo:tag at the image called name.
-func (d *Daemon) TagImage(ctx context.Context, name, repo, tag string) error {
-	rec, _, err := d.images.Resolve(name)
+func (s *Service) TagImage(ctx context.Context, name, repo, tag string) error {
+	rec, _, err := s.images.Resolve(name)
 	if err != nil {
 		return err
 	}
@@ -28,9 +28,9 @@ func (d *Daemon) TagImage(ctx context.Context, name, repo, tag string) error {
 		}
 	}
 	ref = reference.TagNameOnly(ref)
-	if _, err := d.images.Tag(ref, rec.ID); err != nil {
+	if _, err := s.images.Tag(ref, rec.ID); err != nil {
 		return err
 	}
-	d.events.Log(events.ImageEventType, events.ActionTag, events.Actor{ID: rec.ID.String(), Attributes: map[string]string{"name": reference.FamiliarString(ref)}})
+	s.events.Log(events.ImageEventType, events.ActionTag, events.Actor{ID: rec.ID.String(), Attributes: map[string]string{"name": reference.FamiliarString(ref)}})
 	return nil
 }

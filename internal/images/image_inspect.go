@@ -1,4 +1,4 @@
-package daemon
+package images
 
 import (
 	"context"
@@ -10,16 +10,16 @@ import (
 )
 
 // ImageInspect describes one image as GET /images/{name}/json does.
-func (d *Daemon) ImageInspect(ctx context.Context, name string) (*image.InspectResponse, error) {
-	rec, _, err := d.images.Resolve(name)
+func (s *Service) ImageInspect(ctx context.Context, name string) (*image.InspectResponse, error) {
+	rec, _, err := s.images.Resolve(name)
 	if err != nil {
 		return nil, err
 	}
-	img, err := d.imageConfig(ctx, rec.ID)
+	img, err := s.ImageConfig(ctx, rec.ID)
 	if err != nil {
 		return nil, err
 	}
-	refs, err := d.images.Refs()
+	refs, err := s.images.Refs()
 	if err != nil {
 		return nil, err
 	}
@@ -48,8 +48,8 @@ func (d *Daemon) ImageInspect(ctx context.Context, name string) (*image.InspectR
 		resp.RootFS.Layers = append(resp.RootFS.Layers, l.String())
 	}
 	if top := rec.TopChainID(); top != "" {
-		if lowers, err := d.snapshots.Lowers(top); err == nil {
-			resp.GraphDriver = &storage.DriverData{Name: storageDriver, Data: map[string]string{
+		if lowers, err := s.snapshots.Lowers(top); err == nil {
+			resp.GraphDriver = &storage.DriverData{Name: StorageDriver, Data: map[string]string{
 				"UpperDir": lowers[0],
 			}}
 			if len(lowers) > 1 {
@@ -62,16 +62,16 @@ func (d *Daemon) ImageInspect(ctx context.Context, name string) (*image.InspectR
 
 // ImageHistory lists an image's history, newest first, giving each entry
 // that made a layer that layer's size.
-func (d *Daemon) ImageHistory(ctx context.Context, name string) ([]image.HistoryResponseItem, error) {
-	rec, _, err := d.images.Resolve(name)
+func (s *Service) ImageHistory(ctx context.Context, name string) ([]image.HistoryResponseItem, error) {
+	rec, _, err := s.images.Resolve(name)
 	if err != nil {
 		return nil, err
 	}
-	img, err := d.imageConfig(ctx, rec.ID)
+	img, err := s.ImageConfig(ctx, rec.ID)
 	if err != nil {
 		return nil, err
 	}
-	refs, err := d.images.Refs()
+	refs, err := s.images.Refs()
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func (d *Daemon) ImageHistory(ctx context.Context, name string) ([]image.History
 			item.Created = h.Created.Unix()
 		}
 		if !h.EmptyLayer && layer < len(chains) {
-			if info, err := d.snapshots.Stat(chains[layer]); err == nil {
+			if info, err := s.snapshots.Stat(chains[layer]); err == nil {
 				item.Size = info.Size
 			}
 			layer++

@@ -1,33 +1,30 @@
-package daemon
+package images
 
 import (
 	"context"
 	"io"
-
-	"github.com/berth/berth/internal/backend"
 
 	"github.com/berth/berth/internal/builder"
 	apicontainer "github.com/moby/moby/api/types/container"
 )
 
 // Run implements builder.Runner: a RUN step is an ordinary container,
-// created through the daemon's own path and run to its exit by the
-// supervisor with its output attached; its upper directory then becomes
-// the step's layer, as a commit makes one.
+// created through the same path as any other (StepContainers) and run to
+// its exit with its output attached (Runner); its upper directory then
+// becomes the step's layer, as a commit makes one.
 func (b buildBackend) Run(ctx context.Context, req builder.RunRequest) (io.ReadCloser, error) {
-	d := b.d
+	s := b.s
 	cfg := &apicontainer.Config{
 		Image: req.Image.ID, Cmd: req.Cmd, Entrypoint: []string{}, Env: req.Env,
 		User: req.User, WorkingDir: req.WorkDir,
 	}
 	hc := &apicontainer.HostConfig{NetworkMode: apicontainer.NetworkMode(req.Network)}
-	created, err := d.ContainerCreate(ctx, "", &apicontainer.CreateRequest{Config: cfg, HostConfig: hc}, "")
+	id, err := s.steps.Create(ctx, cfg, hc)
 	if err != nil {
 		return nil, err
 	}
-	id := created.ID
 	remove := func() {
-		_ = d.ContainerRemove(context.WithoutCancel(ctx), id, backend.RemoveOptions{Force: true})
+		_ = s.steps.Remove(context.WithoutCancel(ctx), id)
 	}
 	if req.Started != nil {
 		req.Started(id)
@@ -36,7 +33,7 @@ func (b buildBackend) Run(ctx context.Context, req builder.RunRequest) (io.ReadC
 	if out == nil {
 		out = io.Discard
 	}
-	code, err := d.sup.RunToExit(ctx, id, out, out)
+	code, err := s.runner.RunToExit(ctx, id, out, out)
 	if err != nil {
 		remove()
 		return nil, err
@@ -45,12 +42,7 @@ func (b buildBackend) Run(ctx context.Context, req builder.RunRequest) (io.ReadC
 		remove()
 		return nil, &builder.ExitError{Code: code}
 	}
-	c, err := d.containers.Get(id)
-	if err != nil {
-		remove()
-		return nil, err
-	}
-	upper, err := d.upperOf(c)
+	upper, err := s.steps.Upper(ctx, id)
 	if err != nil {
 		remove()
 		return nil, err

@@ -1,4 +1,4 @@
-package daemon
+package images
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
-// registryClient is the daemon's registry client, made on first use from
+// registryClient is the service's registry client, made on first use from
 // the configuration.
 type registryClient struct {
 	once sync.Once
@@ -27,15 +27,11 @@ type registryClient struct {
 // two round trips.
 const loginTimeout = time.Minute
 
-func (d *Daemon) registryClient() *registry.Client {
-	d.registry.once.Do(func() {
-		d.registry.c = registry.New(registry.Config{
-			Insecure:  d.cfg.InsecureRegistries,
-			CertsDirs: d.cfg.RegistryCertsDirs,
-			UserAgent: "berth/" + Version,
-		})
+func (s *Service) registryClient() *registry.Client {
+	s.registry.once.Do(func() {
+		s.registry.c = registry.New(s.registryConfig)
 	})
-	return d.registry.c
+	return s.registry.c
 }
 
 func credentials(a apiregistry.AuthConfig) registry.Credentials {
@@ -49,24 +45,24 @@ func credentials(a apiregistry.AuthConfig) registry.Credentials {
 }
 
 // AuthenticateToRegistry checks credentials against a registry (POST /auth).
-func (d *Daemon) AuthenticateToRegistry(ctx context.Context, cfg apiregistry.AuthConfig) (apiregistry.AuthResponse, error) {
+func (s *Service) AuthenticateToRegistry(ctx context.Context, cfg apiregistry.AuthConfig) (apiregistry.AuthResponse, error) {
 	ctx, cancel := context.WithTimeout(ctx, loginTimeout)
 	defer cancel()
-	if err := d.registryClient().Login(ctx, cfg.ServerAddress, credentials(cfg)); err != nil {
+	if err := s.registryClient().Login(ctx, cfg.ServerAddress, credentials(cfg)); err != nil {
 		return apiregistry.AuthResponse{}, err
 	}
 	return apiregistry.AuthResponse{Status: "Login Succeeded"}, nil
 }
 
 // DistributionInspect asks the registry what name points at.
-func (d *Daemon) DistributionInspect(ctx context.Context, name string, auth apiregistry.AuthConfig) (*apiregistry.DistributionInspect, error) {
+func (s *Service) DistributionInspect(ctx context.Context, name string, auth apiregistry.AuthConfig) (*apiregistry.DistributionInspect, error) {
 	ref, err := image.ParseReference(name)
 	if err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, loginTimeout)
 	defer cancel()
-	desc, platforms, err := d.registryClient().Inspect(ctx, reference.TagNameOnly(ref), credentials(auth))
+	desc, platforms, err := s.registryClient().Inspect(ctx, reference.TagNameOnly(ref), credentials(auth))
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package daemon
+package images
 
 import (
 	"bytes"
@@ -22,12 +22,12 @@ import (
 // ImportImage makes a one-layer image from a root filesystem tarball.
 // Everything that can be refused is checked before the tarball is read, so
 // bad arguments store nothing.
-func (d *Daemon) ImportImage(ctx context.Context, src io.Reader, opts backend.ImportOptions) (string, error) {
-	ref, err := importReference(opts.Repo, opts.Tag)
+func (s *Service) ImportImage(ctx context.Context, src io.Reader, opts backend.ImportOptions) (string, error) {
+	ref, err := ImportReference(opts.Repo, opts.Tag)
 	if err != nil {
 		return "", err
 	}
-	if err := checkPlatform(opts.Platform); err != nil {
+	if err := CheckPlatform(opts.Platform); err != nil {
 		return "", err
 	}
 	var cfg dockerspec.DockerOCIImageConfig
@@ -35,9 +35,9 @@ func (d *Daemon) ImportImage(ctx context.Context, src io.Reader, opts backend.Im
 		return "", err
 	}
 
-	d.gcMu.RLock()
-	defer d.gcMu.RUnlock()
-	info, err := d.unpackLayer(ctx, "", "", func() (io.ReadCloser, error) { return io.NopCloser(src), nil })
+	s.gcMu.RLock()
+	defer s.gcMu.RUnlock()
+	info, err := s.unpackLayer(ctx, "", "", func() (io.ReadCloser, error) { return io.NopCloser(src), nil })
 	if err != nil {
 		return "", err
 	}
@@ -55,32 +55,32 @@ func (d *Daemon) ImportImage(ctx context.Context, src io.Reader, opts backend.Im
 		},
 		Config: cfg,
 	}
-	id, err := d.storeImage(ctx, &img, "", refsOf(ref))
+	id, err := s.storeImage(ctx, &img, "", refsOf(ref))
 	if err != nil {
 		return "", err
 	}
-	d.events.Log(events.ImageEventType, events.ActionImport, events.Actor{ID: id.String(), Attributes: map[string]string{"name": id.String()}})
+	s.events.Log(events.ImageEventType, events.ActionImport, events.Actor{ID: id.String(), Attributes: map[string]string{"name": id.String()}})
 	return id.String(), nil
 }
 
 // storeImage writes the config blob and commits the image record with its
 // parent (empty for a base image) and names. The caller holds gcMu for
 // reading and has unpacked every layer.
-func (d *Daemon) storeImage(ctx context.Context, img *dockerspec.DockerOCIImage, parent digest.Digest, refs []reference.Named) (digest.Digest, error) {
+func (s *Service) storeImage(ctx context.Context, img *dockerspec.DockerOCIImage, parent digest.Digest, refs []reference.Named) (digest.Digest, error) {
 	data, err := json.Marshal(img)
 	if err != nil {
 		return "", err
 	}
-	id, _, err := d.content.Ingest(ctx, bytes.NewReader(data))
+	id, _, err := s.content.Ingest(ctx, bytes.NewReader(data))
 	if err != nil {
 		return "", err
 	}
-	rec, err := d.imageRecord(id, img)
+	rec, err := s.imageRecord(id, img)
 	if err != nil {
 		return "", err
 	}
 	rec.Parent = parent
-	if _, err := d.images.Put(rec, refs); err != nil {
+	if _, err := s.images.Put(rec, refs); err != nil {
 		return "", err
 	}
 	return id, nil
@@ -88,20 +88,20 @@ func (d *Daemon) storeImage(ctx context.Context, img *dockerspec.DockerOCIImage,
 
 // recordImage commits the record of an image whose config and layers are
 // stored, and returns the names it took from other images.
-func (d *Daemon) recordImage(id digest.Digest, img *dockerspec.DockerOCIImage, refs []reference.Named) ([]image.Moved, error) {
-	rec, err := d.imageRecord(id, img)
+func (s *Service) recordImage(id digest.Digest, img *dockerspec.DockerOCIImage, refs []reference.Named) ([]image.Moved, error) {
+	rec, err := s.imageRecord(id, img)
 	if err != nil {
 		return nil, err
 	}
-	return d.images.Put(rec, refs)
+	return s.images.Put(rec, refs)
 }
 
 // imageRecord builds the record of an image whose layers are unpacked: its
 // size is the sum of its layer trees'.
-func (d *Daemon) imageRecord(id digest.Digest, img *dockerspec.DockerOCIImage) (image.Record, error) {
+func (s *Service) imageRecord(id digest.Digest, img *dockerspec.DockerOCIImage) (image.Record, error) {
 	rec := image.Record{ID: id, DiffIDs: img.RootFS.DiffIDs}
 	for _, c := range image.ChainIDs(img.RootFS.DiffIDs) {
-		info, err := d.snapshots.Stat(c)
+		info, err := s.snapshots.Stat(c)
 		if err != nil {
 			return image.Record{}, err
 		}
@@ -113,9 +113,9 @@ func (d *Daemon) imageRecord(id digest.Digest, img *dockerspec.DockerOCIImage) (
 	return rec, nil
 }
 
-// importReference builds the name given to an imported (or committed) image
+// ImportReference builds the name given to an imported (or committed) image
 // from the repo and tag parameters, as Docker does.
-func importReference(repo, tag string) (reference.Named, error) {
+func ImportReference(repo, tag string) (reference.Named, error) {
 	if repo == "" {
 		return nil, nil
 	}
@@ -141,7 +141,7 @@ func refsOf(ref reference.Named) []reference.Named {
 	return []reference.Named{ref}
 }
 
-func checkPlatform(p string) error {
+func CheckPlatform(p string) error {
 	switch p {
 	case "", "linux", "linux/amd64", "linux/x86_64", "linux/amd64/v1", "linux/amd64/v2", "linux/amd64/v3":
 		return nil

@@ -1,4 +1,4 @@
-package daemon
+package images
 
 import (
 	bolt "go.etcd.io/bbolt"
@@ -13,7 +13,7 @@ var bucketBuildCache = []byte("buildcache")
 // CacheGet implements builder.Cache.
 func (b buildBackend) CacheGet(key string) (string, bool) {
 	var id string
-	_ = b.d.db.View(func(tx *bolt.Tx) error {
+	_ = b.s.db.View(func(tx *bolt.Tx) error {
 		if bk := tx.Bucket(bucketBuildCache); bk != nil {
 			id = string(bk.Get([]byte(key)))
 		}
@@ -24,7 +24,7 @@ func (b buildBackend) CacheGet(key string) (string, bool) {
 
 // CachePut implements builder.Cache.
 func (b buildBackend) CachePut(key, id string) error {
-	return b.d.db.Update(func(tx *bolt.Tx) error {
+	return b.s.db.Update(func(tx *bolt.Tx) error {
 		bk, err := tx.CreateBucketIfNotExists(bucketBuildCache)
 		if err != nil {
 			return err
@@ -33,8 +33,8 @@ func (b buildBackend) CachePut(key, id string) error {
 	})
 }
 
-func (d *Daemon) clearBuildCache() error {
-	return d.db.Update(func(tx *bolt.Tx) error {
+func (s *Service) clearBuildCache() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketBuildCache) == nil {
 			return nil
 		}

@@ -1,9 +1,10 @@
-package daemon
+package images
 
 import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/berth/berth/internal/filters"
 	"github.com/berth/berth/internal/image"
@@ -17,45 +18,48 @@ import (
 // ImageDelete removes a name, or an image with all its names, with the
 // rules of `docker rmi`: a name shared with other names only goes away
 // itself; an ID whose image has names in several repositories needs force.
-func (d *Daemon) ImageDelete(ctx context.Context, name string, force, prune bool) ([]apiimage.DeleteResponse, error) {
-	rec, named, err := d.images.Resolve(name)
+func (s *Service) ImageDelete(ctx context.Context, name string, force, prune bool) ([]apiimage.DeleteResponse, error) {
+	rec, named, err := s.images.Resolve(name)
 	if err != nil {
 		return nil, err
 	}
-	all, err := d.images.Refs()
+	all, err := s.images.Refs()
 	if err != nil {
 		return nil, err
 	}
 	refs := all[rec.ID]
 	var out []apiimage.DeleteResponse
-	g, err := d.readImageGraph()
+	g, err := s.readImageGraph()
 	if err != nil {
 		return nil, err
 	}
 	if named == nil && g.hasChildren(rec.ID) {
 		return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image has dependent child images", shortID(rec.ID)))
 	}
-	running, stopped := d.imageUsers(rec.ID.String())
+	running, stopped, err := s.users.ImageUsers(ctx, rec.ID)
+	if err != nil {
+		return nil, err
+	}
 	if named != nil && len(refs) == 1 && len(running)+len(stopped) > 0 {
 		if !force {
 			user := append(running, stopped...)[0]
-			return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", name, user.ShortID(), shortID(rec.ID)))
+			return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", name, shortContainerID(user), shortID(rec.ID)))
 		}
 		// Forced: the name goes, the image stays for its containers.
-		if err := d.untag(rec.ID, named); err != nil {
+		if err := s.untag(rec.ID, named); err != nil {
 			return nil, err
 		}
 		return []apiimage.DeleteResponse{{Untagged: reference.FamiliarString(named)}}, nil
 	}
 	if named == nil && len(running) > 0 {
-		return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image is being used by running container %s", shortID(rec.ID), running[0].ShortID()))
+		return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image is being used by running container %s", shortID(rec.ID), shortContainerID(running[0])))
 	}
 	if named == nil && len(stopped) > 0 {
 		if !force {
-			return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is being used by stopped container %s", shortID(rec.ID), stopped[0].ShortID()))
+			return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is being used by stopped container %s", shortID(rec.ID), shortContainerID(stopped[0])))
 		}
 		for _, ref := range refs {
-			if err := d.untag(rec.ID, ref); err != nil {
+			if err := s.untag(rec.ID, ref); err != nil {
 				return out, err
 			}
 			out = append(out, apiimage.DeleteResponse{Untagged: reference.FamiliarString(ref)})
@@ -63,7 +67,7 @@ func (d *Daemon) ImageDelete(ctx context.Context, name string, force, prune bool
 		return out, nil
 	}
 	if named != nil {
-		if err := d.untag(rec.ID, named); err != nil {
+		if err := s.untag(rec.ID, named); err != nil {
 			return nil, err
 		}
 		out = append(out, apiimage.DeleteResponse{Untagged: reference.FamiliarString(named)})
@@ -83,7 +87,7 @@ func (d *Daemon) ImageDelete(ctx context.Context, name string, force, prune bool
 			// An image other images are built on stays, untagged, until
 			// they are gone, as in Docker.
 			for _, r := range refs {
-				if err := d.untag(rec.ID, r); err != nil {
+				if err := s.untag(rec.ID, r); err != nil {
 					return out, err
 				}
 				out = append(out, apiimage.DeleteResponse{Untagged: reference.FamiliarString(r)})
@@ -93,50 +97,50 @@ func (d *Daemon) ImageDelete(ctx context.Context, name string, force, prune bool
 	} else if len(refs) > 1 && !force && !sameRepository(refs) {
 		return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is referenced in multiple repositories", shortID(rec.ID)))
 	}
-	deleted, err := d.deleteImage(ctx, g, rec.ID, refs, prune)
+	deleted, err := s.deleteImage(ctx, g, rec.ID, refs, prune)
 	return append(out, deleted...), err
 }
 
 // deleteImage removes an image, its remaining names, with prune its
 // untagged parents that nothing else keeps, and whatever storage only they
 // used, and reports all of it.
-func (d *Daemon) deleteImage(ctx context.Context, g *imageGraph, id digest.Digest, refs []reference.Named, prune bool) ([]apiimage.DeleteResponse, error) {
+func (s *Service) deleteImage(ctx context.Context, g *imageGraph, id digest.Digest, refs []reference.Named, prune bool) ([]apiimage.DeleteResponse, error) {
 	var out []apiimage.DeleteResponse
 	for _, ref := range refs {
 		out = append(out, apiimage.DeleteResponse{Untagged: reference.FamiliarString(ref)})
-		d.events.Log(events.ImageEventType, events.ActionUnTag, events.Actor{ID: id.String(), Attributes: map[string]string{"name": reference.FamiliarString(ref)}})
+		s.events.Log(events.ImageEventType, events.ActionUnTag, events.Actor{ID: id.String(), Attributes: map[string]string{"name": reference.FamiliarString(ref)}})
 	}
-	if err := d.images.Delete(id); err != nil {
+	if err := s.images.Delete(id); err != nil {
 		return out, err
 	}
 	out = append(out, apiimage.DeleteResponse{Deleted: id.String()})
-	d.events.Log(events.ImageEventType, events.ActionDelete, events.Actor{ID: id.String(), Attributes: map[string]string{"name": id.String()}})
+	s.events.Log(events.ImageEventType, events.ActionDelete, events.Actor{ID: id.String(), Attributes: map[string]string{"name": id.String()}})
 	parent := g.records[id].Parent
 	g.forget(id)
 	if prune {
-		parents, err := d.pruneParents(g, parent)
+		parents, err := s.pruneParents(ctx, g, parent)
 		out = append(out, parents...)
 		if err != nil {
 			return out, err
 		}
 	}
-	res, err := d.collectGarbage(ctx)
+	res, err := s.CollectGarbage(ctx)
 	for _, c := range res.Layers {
 		out = append(out, apiimage.DeleteResponse{Deleted: c.String()})
 	}
 	return out, err
 }
 
-func (d *Daemon) untag(id digest.Digest, ref reference.Named) error {
-	if err := d.images.Untag(ref); err != nil {
+func (s *Service) untag(id digest.Digest, ref reference.Named) error {
+	if err := s.images.Untag(ref); err != nil {
 		return err
 	}
-	d.events.Log(events.ImageEventType, events.ActionUnTag, events.Actor{ID: id.String(), Attributes: map[string]string{"name": reference.FamiliarString(ref)}})
+	s.events.Log(events.ImageEventType, events.ActionUnTag, events.Actor{ID: id.String(), Attributes: map[string]string{"name": reference.FamiliarString(ref)}})
 	return nil
 }
 
 // ImagesPrune deletes dangling images, or with dangling=false every image.
-func (d *Daemon) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.PruneReport, error) {
+func (s *Service) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.PruneReport, error) {
 	if err := f.Validate("dangling", "label", "label!", "until"); err != nil {
 		return nil, err
 	}
@@ -146,24 +150,25 @@ func (d *Daemon) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.Pru
 	} else if given {
 		danglingOnly = v
 	}
-	until, err := untilFilter(f)
+	until, err := f.Until(time.Now())
 	if err != nil {
 		return nil, err
 	}
-	g, err := d.readImageGraph()
+	g, err := s.readImageGraph()
 	if err != nil {
 		return nil, err
 	}
 	report := &apiimage.PruneReport{ImagesDeleted: []apiimage.DeleteResponse{}}
 	var victims []image.Record
-	inUse := map[string]bool{}
-	for _, c := range d.containers.List() {
-		inUse[string(c.Image)] = true
-	}
 	for _, rec := range g.records {
 		// Untagged images with children are the layers of others: they go
 		// with the last of them (pruneParents), never on their own.
-		if inUse[rec.ID.String()] || (!g.hasTag(rec.ID) && g.hasChildren(rec.ID)) {
+		if !g.hasTag(rec.ID) && g.hasChildren(rec.ID) {
+			continue
+		}
+		if running, stopped, err := s.users.ImageUsers(ctx, rec.ID); err != nil {
+			return nil, err
+		} else if len(running)+len(stopped) > 0 {
 			continue
 		}
 		if danglingOnly && (g.hasTag(rec.ID) || g.hasChildren(rec.ID)) {
@@ -173,7 +178,7 @@ func (d *Daemon) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.Pru
 			continue
 		}
 		if f.Has("label") || f.Has("label!") {
-			img, err := d.imageConfig(ctx, rec.ID)
+			img, err := s.ImageConfig(ctx, rec.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -188,7 +193,7 @@ func (d *Daemon) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.Pru
 			continue // already went as the parent of another
 		}
 		for _, ref := range g.refs[rec.ID] {
-			if err := d.untag(rec.ID, ref); err != nil {
+			if err := s.untag(rec.ID, ref); err != nil {
 				return nil, err
 			}
 			report.ImagesDeleted = append(report.ImagesDeleted, apiimage.DeleteResponse{Untagged: reference.FamiliarString(ref)})
@@ -197,19 +202,19 @@ func (d *Daemon) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.Pru
 		if g.hasChildren(rec.ID) {
 			continue // untagged; deleted with its last child
 		}
-		if err := d.images.Delete(rec.ID); err != nil && !errdefs.IsNotFound(err) {
+		if err := s.images.Delete(rec.ID); err != nil && !errdefs.IsNotFound(err) {
 			return nil, err
 		}
 		g.forget(rec.ID)
 		report.ImagesDeleted = append(report.ImagesDeleted, apiimage.DeleteResponse{Deleted: rec.ID.String()})
-		d.events.Log(events.ImageEventType, events.ActionDelete, events.Actor{ID: rec.ID.String(), Attributes: map[string]string{"name": rec.ID.String()}})
-		parents, err := d.pruneParents(g, rec.Parent)
+		s.events.Log(events.ImageEventType, events.ActionDelete, events.Actor{ID: rec.ID.String(), Attributes: map[string]string{"name": rec.ID.String()}})
+		parents, err := s.pruneParents(ctx, g, rec.Parent)
 		report.ImagesDeleted = append(report.ImagesDeleted, parents...)
 		if err != nil {
 			return nil, err
 		}
 	}
-	res, err := d.collectGarbage(ctx)
+	res, err := s.CollectGarbage(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +222,7 @@ func (d *Daemon) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.Pru
 		report.ImagesDeleted = append(report.ImagesDeleted, apiimage.DeleteResponse{Deleted: c.String()})
 	}
 	report.SpaceReclaimed = uint64(res.Reclaimed)
-	d.events.Log(events.ImageEventType, events.ActionPrune, events.Actor{Attributes: map[string]string{"reclaimed": strconv.FormatInt(res.Reclaimed, 10)}})
+	s.events.Log(events.ImageEventType, events.ActionPrune, events.Actor{Attributes: map[string]string{"reclaimed": strconv.FormatInt(res.Reclaimed, 10)}})
 	return report, nil
 }
 
@@ -244,3 +249,11 @@ func sameRepository(refs []reference.Named) bool {
 }
 
 func shortID(id digest.Digest) string { return id.Encoded()[:12] }
+
+// shortContainerID is a container ID as Docker's messages print it.
+func shortContainerID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}

@@ -1,4 +1,4 @@
-package daemon
+package images
 
 import (
 	"context"
@@ -7,23 +7,23 @@ import (
 	"github.com/opencontainers/go-digest"
 )
 
-// gcResult says what a collection freed.
-type gcResult struct {
+// GCResult says what a collection freed.
+type GCResult struct {
 	Blobs     int
 	Layers    []digest.Digest // chain IDs of removed layer trees
 	Reclaimed int64           // bytes: blob sizes plus layer tree sizes
 }
 
-// collectGarbage removes every blob and layer tree that no image references.
+// CollectGarbage removes every blob and layer tree that no image references.
 // Image records are the roots: their config blob, the uncompressed tar of
 // each layer (kept so `save` streams exactly the bytes whose digest is the
 // diff ID), the registry manifests and compressed layers a pull or push
 // keeps (Blobs) and the layer tree of each chain ID.
-func (d *Daemon) collectGarbage(ctx context.Context) (gcResult, error) {
-	d.gcMu.Lock()
-	defer d.gcMu.Unlock()
-	var res gcResult
-	recs, err := d.images.List()
+func (s *Service) CollectGarbage(ctx context.Context) (GCResult, error) {
+	s.gcMu.Lock()
+	defer s.gcMu.Unlock()
+	var res GCResult
+	recs, err := s.images.List()
 	if err != nil {
 		return res, err
 	}
@@ -42,11 +42,11 @@ func (d *Daemon) collectGarbage(ctx context.Context) (gcResult, error) {
 		}
 	}
 	var blobErr error
-	err = d.content.Walk(func(dg digest.Digest, size int64) error {
+	err = s.content.Walk(func(dg digest.Digest, size int64) error {
 		if blobs[dg] {
 			return nil
 		}
-		if err := d.content.Delete(dg); err != nil {
+		if err := s.content.Delete(dg); err != nil {
 			blobErr = err
 			return nil
 		}
@@ -59,7 +59,7 @@ func (d *Daemon) collectGarbage(ctx context.Context) (gcResult, error) {
 	}
 	var doomed []digest.Digest
 	var sizes int64
-	if err := d.snapshots.Walk(func(info snapshot.Info) error {
+	if err := s.snapshots.Walk(func(info snapshot.Info) error {
 		if !layers[info.ChainID] {
 			doomed = append(doomed, info.ChainID)
 			sizes += info.Size
@@ -69,7 +69,7 @@ func (d *Daemon) collectGarbage(ctx context.Context) (gcResult, error) {
 		return res, err
 	}
 	for _, c := range doomed {
-		if err := d.snapshots.Remove(c); err != nil {
+		if err := s.snapshots.Remove(c); err != nil {
 			return res, err
 		}
 	}

@@ -1,4 +1,4 @@
-package daemon
+package images
 
 import (
 	"fmt"
@@ -9,12 +9,12 @@ import (
 	"github.com/berth/berth/internal/mount"
 )
 
-// clearBuildTmp empties <data-root>/builder/tmp at start. Nothing there
+// ClearBuildTmp empties <data-root>/builder/tmp at start. Nothing there
 // outlives the build that made it, so whatever is found (the context spool
 // of a build cut short with the daemon, a layer view still mounted) is a
 // leftover of an earlier run.
-func (d *Daemon) clearBuildTmp() error {
-	dir := filepath.Join(d.buildDir(), "tmp")
+func (s *Service) ClearBuildTmp() error {
+	dir := filepath.Join(s.buildDir, "tmp")
 	entries, err := os.ReadDir(dir)
 	if os.IsNotExist(err) {
 		return nil

@@ -1,4 +1,4 @@
-package daemon
+package images
 
 import (
 	"context"
@@ -14,15 +14,15 @@ import (
 // layer is its tree itself; more are stacked by a read-only overlay (which
 // needs no upper directory); none is an empty directory.
 func (b buildBackend) View(ctx context.Context, img builder.Image) (string, func(), error) {
-	d := b.d
+	s := b.s
 	var lowers []string
 	if img.ID != "" {
-		rec, err := d.images.Get(digest.Digest(img.ID))
+		rec, err := s.images.Get(digest.Digest(img.ID))
 		if err != nil {
 			return "", nil, err
 		}
 		if top := rec.TopChainID(); top != "" {
-			if lowers, err = d.snapshots.Lowers(top); err != nil {
+			if lowers, err = s.snapshots.Lowers(top); err != nil {
 				return "", nil, err
 			}
 		}
@@ -30,7 +30,7 @@ func (b buildBackend) View(ctx context.Context, img builder.Image) (string, func
 	if len(lowers) == 1 {
 		return lowers[0], func() {}, nil
 	}
-	dir, err := d.tmpBuildDir("view-")
+	dir, err := s.tmpBuildDir("view-")
 	if err != nil {
 		return "", nil, err
 	}

@@ -1,4 +1,4 @@
-package daemon
+package images
 
 import (
 	"context"
@@ -20,15 +20,13 @@ import (
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
-// buildBackend implements builder.Backend with the daemon's stores and
+// buildBackend implements builder.Backend with the service's stores and
 // containers.
-type buildBackend struct{ d *Daemon }
-
-func (d *Daemon) buildDir() string { return filepath.Join(d.cfg.DataRoot, "builder") }
+type buildBackend struct{ s *Service }
 
 // Build runs a Dockerfile build (POST /build).
-func (d *Daemon) Build(ctx context.Context, opts backend.BuildOptions) (string, error) {
-	if err := checkPlatform(opts.Platform); err != nil {
+func (s *Service) Build(ctx context.Context, opts backend.BuildOptions) (string, error) {
+	if err := CheckPlatform(opts.Platform); err != nil {
 		return "", err
 	}
 	for _, t := range opts.Tags {
@@ -36,21 +34,21 @@ func (d *Daemon) Build(ctx context.Context, opts backend.BuildOptions) (string, 
 			return "", err
 		}
 	}
-	return builder.Build(ctx, buildBackend{d}, builder.Options{
+	return builder.Build(ctx, buildBackend{s}, builder.Options{
 		Context: opts.Context, Dockerfile: opts.Dockerfile, Tags: opts.Tags,
 		BuildArgs: opts.BuildArgs, Labels: opts.Labels, NoCache: opts.NoCache,
 		Pull: opts.Pull, Target: opts.Target, Network: opts.Network, Quiet: opts.Quiet,
-		TempDir: filepath.Join(d.buildDir(), "tmp"), Output: opts.Output, Aux: opts.Aux,
+		TempDir: filepath.Join(s.buildDir, "tmp"), Output: opts.Output, Aux: opts.Aux,
 	})
 }
 
 // Image implements builder.ImageSource.
 func (b buildBackend) Image(ctx context.Context, name string) (builder.Image, error) {
-	rec, _, err := b.d.images.Resolve(name)
+	rec, _, err := b.s.images.Resolve(name)
 	if err != nil {
 		return builder.Image{}, err
 	}
-	cfg, err := b.d.imageConfig(ctx, rec.ID)
+	cfg, err := b.s.ImageConfig(ctx, rec.ID)
 	if err != nil {
 		return builder.Image{}, err
 	}
@@ -63,7 +61,7 @@ func (b buildBackend) Pull(ctx context.Context, name string, out io.Writer) (bui
 	if err != nil {
 		return builder.Image{}, err
 	}
-	err = b.d.PullImage(ctx, backend.PullOptions{Ref: ref.String()}, func(m jsonstream.Message) {
+	err = b.s.PullImage(ctx, backend.PullOptions{Ref: ref.String()}, func(m jsonstream.Message) {
 		if m.Status != "" && m.ID == "" {
 			fmt.Fprintln(out, m.Status)
 		}
@@ -77,13 +75,13 @@ func (b buildBackend) Pull(ctx context.Context, name string, out io.Writer) (bui
 // Commit implements builder.LayerStore: it stores the layer (when there
 // is one) on the parent's chain and the image's config, as a commit does.
 func (b buildBackend) Commit(ctx context.Context, req builder.CommitRequest) (builder.Image, error) {
-	d := b.d
-	d.gcMu.RLock()
-	defer d.gcMu.RUnlock()
+	s := b.s
+	s.gcMu.RLock()
+	defer s.gcMu.RUnlock()
 	var parent image.Record
 	if req.Parent.ID != "" {
 		var err error
-		if parent, err = d.images.Get(digest.Digest(req.Parent.ID)); err != nil {
+		if parent, err = s.images.Get(digest.Digest(req.Parent.ID)); err != nil {
 			return builder.Image{}, err
 		}
 	}
@@ -98,7 +96,7 @@ func (b buildBackend) Commit(ctx context.Context, req builder.CommitRequest) (bu
 	img.Created = &now
 	h := ocispec.History{Created: &now, CreatedBy: req.CreatedBy, EmptyLayer: true}
 	if req.Layer != nil {
-		info, err := d.unpackLayer(ctx, parent.TopChainID(), "", func() (io.ReadCloser, error) { return io.NopCloser(req.Layer), nil })
+		info, err := s.unpackLayer(ctx, parent.TopChainID(), "", func() (io.ReadCloser, error) { return io.NopCloser(req.Layer), nil })
 		if err != nil {
 			return builder.Image{}, err
 		}
@@ -108,7 +106,7 @@ func (b buildBackend) Commit(ctx context.Context, req builder.CommitRequest) (bu
 		}
 	}
 	img.History = append(img.History, h)
-	id, err := d.storeImage(ctx, &img, digest.Digest(parent.ID), nil)
+	id, err := s.storeImage(ctx, &img, digest.Digest(parent.ID), nil)
 	if err != nil {
 		return builder.Image{}, err
 	}
@@ -122,23 +120,23 @@ func (b buildBackend) Tag(ctx context.Context, id string, names []string) error 
 		if err != nil {
 			return err
 		}
-		if _, err := b.d.images.Tag(reference.TagNameOnly(ref), digest.Digest(id)); err != nil {
+		if _, err := b.s.images.Tag(reference.TagNameOnly(ref), digest.Digest(id)); err != nil {
 			return err
 		}
-		b.d.events.Log(events.ImageEventType, events.ActionTag, events.Actor{ID: id, Attributes: map[string]string{"name": n}})
+		b.s.events.Log(events.ImageEventType, events.ActionTag, events.Actor{ID: id, Attributes: map[string]string{"name": n}})
 	}
 	return nil
 }
 
 // PruneBuildCache forgets every cached build step. The images stay until
 // removed; the cache only pointed at them.
-func (d *Daemon) PruneBuildCache(ctx context.Context) (int64, error) {
-	return 0, d.clearBuildCache()
+func (s *Service) PruneBuildCache(ctx context.Context) (int64, error) {
+	return 0, s.clearBuildCache()
 }
 
 // tmpBuildDir makes a scratch directory for the builder.
-func (d *Daemon) tmpBuildDir(prefix string) (string, error) {
-	dir := filepath.Join(d.buildDir(), "tmp")
+func (s *Service) tmpBuildDir(prefix string) (string, error) {
+	dir := filepath.Join(s.buildDir, "tmp")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}

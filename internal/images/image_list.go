@@ -1,4 +1,4 @@
-package daemon
+package images
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 var imageListFilters = []string{"dangling", "label", "label!", "before", "since", "reference", "until"}
 
 // Images lists images as GET /images/json does, newest first.
-func (d *Daemon) Images(ctx context.Context, opts backend.ImageListOptions) ([]apiimage.Summary, error) {
+func (s *Service) Images(ctx context.Context, opts backend.ImageListOptions) ([]apiimage.Summary, error) {
 	f := opts.Filters
 	if err := f.Validate(imageListFilters...); err != nil {
 		return nil, err
@@ -28,24 +28,24 @@ func (d *Daemon) Images(ctx context.Context, opts backend.ImageListOptions) ([]a
 	if err != nil {
 		return nil, err
 	}
-	before, err := d.filterTime(f, "before", time.Time{})
+	before, err := s.filterTime(f, "before", time.Time{})
 	if err != nil {
 		return nil, err
 	}
-	since, err := d.filterTime(f, "since", time.Time{})
+	since, err := s.filterTime(f, "since", time.Time{})
 	if err != nil {
 		return nil, err
 	}
-	until, err := untilFilter(f)
+	until, err := f.Until(time.Now())
 	if err != nil {
 		return nil, err
 	}
-	all, err := d.summaries(ctx, opts.SharedSize)
+	all, err := s.summaries(ctx, opts.SharedSize)
 	if err != nil {
 		return nil, err
 	}
 	// Summaries carry whole seconds; the filters compare the exact times.
-	recs, err := d.images.List()
+	recs, err := s.images.List()
 	if err != nil {
 		return nil, err
 	}
@@ -58,15 +58,15 @@ func (d *Daemon) Images(ctx context.Context, opts backend.ImageListOptions) ([]a
 		}
 	}
 	var out []apiimage.Summary
-	for _, s := range all {
-		created := createdAt[s.ID]
-		untagged := len(s.RepoTags) == 0 && len(s.RepoDigests) == 0
+	for _, sum := range all {
+		created := createdAt[sum.ID]
+		untagged := len(sum.RepoTags) == 0 && len(sum.RepoDigests) == 0
 		switch {
-		case danglingGiven && dangling != (len(s.RepoTags) == 0):
+		case danglingGiven && dangling != (len(sum.RepoTags) == 0):
 			continue
 		// As Docker's: an untagged parent is a build's intermediate image,
 		// listed only with all=1, and never as dangling.
-		case untagged && parents[s.ID] && (!opts.All || (danglingGiven && dangling)):
+		case untagged && parents[sum.ID] && (!opts.All || (danglingGiven && dangling)):
 			continue
 		case !before.IsZero() && !created.Before(before):
 			continue
@@ -74,27 +74,27 @@ func (d *Daemon) Images(ctx context.Context, opts backend.ImageListOptions) ([]a
 			continue
 		case !until.IsZero() && !created.Before(until):
 			continue
-		case !f.MatchLabels("label", s.Labels) || (f.Has("label!") && matchesAnyLabel(f, s.Labels)):
+		case !f.MatchLabels("label", sum.Labels) || (f.Has("label!") && matchesAnyLabel(f, sum.Labels)):
 			continue
 		}
 		if f.Has("reference") {
-			s.RepoTags = matchReferences(f.Get("reference"), s.RepoTags)
-			if len(s.RepoTags) == 0 {
+			sum.RepoTags = matchReferences(f.Get("reference"), sum.RepoTags)
+			if len(sum.RepoTags) == 0 {
 				continue
 			}
 		}
-		out = append(out, s)
+		out = append(out, sum)
 	}
 	return out, nil
 }
 
 // summaries builds the summary of every image, newest first.
-func (d *Daemon) summaries(ctx context.Context, sharedSize bool) ([]apiimage.Summary, error) {
-	recs, err := d.images.List()
+func (s *Service) summaries(ctx context.Context, sharedSize bool) ([]apiimage.Summary, error) {
+	recs, err := s.images.List()
 	if err != nil {
 		return nil, err
 	}
-	refs, err := d.images.Refs()
+	refs, err := s.images.Refs()
 	if err != nil {
 		return nil, err
 	}
@@ -106,11 +106,11 @@ func (d *Daemon) summaries(ctx context.Context, sharedSize bool) ([]apiimage.Sum
 	}
 	out := make([]apiimage.Summary, 0, len(recs))
 	for _, rec := range recs {
-		img, err := d.imageConfig(ctx, rec.ID)
+		img, err := s.ImageConfig(ctx, rec.ID)
 		if err != nil {
 			return nil, fmt.Errorf("image %s: %w", rec.ID, err)
 		}
-		s := apiimage.Summary{
+		sum := apiimage.Summary{
 			ID:          rec.ID.String(),
 			Created:     rec.Created.Unix(),
 			Size:        rec.Size,
@@ -122,11 +122,11 @@ func (d *Daemon) summaries(ctx context.Context, sharedSize bool) ([]apiimage.Sum
 			ParentID:    string(rec.Parent),
 		}
 		tags, digests := familiarNames(refs[rec.ID])
-		s.RepoTags, s.RepoDigests = append(s.RepoTags, tags...), append(s.RepoDigests, digests...)
+		sum.RepoTags, sum.RepoDigests = append(sum.RepoTags, tags...), append(sum.RepoDigests, digests...)
 		if sharedSize {
-			s.SharedSize = d.sharedSize(rec, users)
+			sum.SharedSize = s.sharedSize(rec, users)
 		}
-		out = append(out, s)
+		out = append(out, sum)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Created != out[j].Created {
@@ -138,11 +138,11 @@ func (d *Daemon) summaries(ctx context.Context, sharedSize bool) ([]apiimage.Sum
 }
 
 // sharedSize is the size of the layers of rec that other images use too.
-func (d *Daemon) sharedSize(rec image.Record, users map[digest.Digest]int) int64 {
+func (s *Service) sharedSize(rec image.Record, users map[digest.Digest]int) int64 {
 	var n int64
 	for _, c := range rec.ChainIDs() {
 		if users[c] > 1 {
-			if info, err := d.snapshots.Stat(c); err == nil {
+			if info, err := s.snapshots.Stat(c); err == nil {
 				n += info.Size
 			}
 		}
@@ -195,7 +195,7 @@ func matchesAnyLabel(f filters.Args, labels map[string]string) bool {
 
 // filterTime resolves a before/since filter, which names an image, to that
 // image's creation time.
-func (d *Daemon) filterTime(f filters.Args, key string, zero time.Time) (time.Time, error) {
+func (s *Service) filterTime(f filters.Args, key string, zero time.Time) (time.Time, error) {
 	vals := f.Get(key)
 	if len(vals) == 0 {
 		return zero, nil
@@ -203,21 +203,9 @@ func (d *Daemon) filterTime(f filters.Args, key string, zero time.Time) (time.Ti
 	if len(vals) > 1 {
 		return zero, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid filter '%s': only one value is allowed", key))
 	}
-	rec, _, err := d.images.Resolve(vals[0])
+	rec, _, err := s.images.Resolve(vals[0])
 	if err != nil {
 		return zero, err
 	}
 	return rec.Created, nil
-}
-
-// untilFilter parses the until filter: a timestamp or a duration before now.
-func untilFilter(f filters.Args) (time.Time, error) {
-	vals := f.Get("until")
-	if len(vals) == 0 {
-		return time.Time{}, nil
-	}
-	if len(vals) > 1 {
-		return time.Time{}, errdefs.ErrInvalidArgument.WithMessage("invalid filter 'until': only one value is allowed")
-	}
-	return filters.ParseTimestamp(vals[0], time.Now())
 }

@@ -1,4 +1,4 @@
-package daemon
+package images
 
 import (
 	"context"
@@ -23,7 +23,7 @@ import (
 // keeps collection away from the blobs and trees made before that. A pull
 // cut short leaves only unreferenced blobs, which the next collection (at
 // the latest, the next start) removes.
-func (d *Daemon) PullImage(ctx context.Context, opts backend.PullOptions, progress func(jsonstream.Message)) error {
+func (s *Service) PullImage(ctx context.Context, opts backend.PullOptions, progress func(jsonstream.Message)) error {
 	ref, err := image.ParseReference(opts.Ref)
 	if err != nil {
 		return err
@@ -33,15 +33,15 @@ func (d *Daemon) PullImage(ctx context.Context, opts backend.PullOptions, progre
 	if err != nil {
 		return err
 	}
-	d.gcMu.RLock()
-	defer d.gcMu.RUnlock()
-	prev, _ := d.images.Lookup(ref)
-	pulled, err := d.registryClient().Pull(ctx, registry.PullRequest{
+	s.gcMu.RLock()
+	defer s.gcMu.RUnlock()
+	prev, _ := s.images.Lookup(ref)
+	pulled, err := s.registryClient().Pull(ctx, registry.PullRequest{
 		Ref:      ref,
 		Platform: platform,
 		Auth:     credentials(opts.Auth),
 		Progress: progressMessages(progress),
-	}, d.content, pullTarget{d})
+	}, s.content, pullTarget{s})
 	if err != nil {
 		return err
 	}
@@ -54,11 +54,11 @@ func (d *Daemon) PullImage(ctx context.Context, opts backend.PullOptions, progre
 		return errdefs.ErrInvalidArgument.WithMessage(err.Error())
 	}
 	refs = append(refs, canonical)
-	img, err := d.imageConfig(ctx, pulled.Config)
+	img, err := s.ImageConfig(ctx, pulled.Config)
 	if err != nil {
 		return err
 	}
-	if err := d.recordRegistryImage(pulled.Config, img, pulled.Manifest, pulled.Blobs, refs); err != nil {
+	if err := s.recordRegistryImage(pulled.Config, img, pulled.Manifest, pulled.Blobs, refs); err != nil {
 		return err
 	}
 	name := reference.FamiliarString(ref)
@@ -68,20 +68,20 @@ func (d *Daemon) PullImage(ctx context.Context, opts backend.PullOptions, progre
 	} else {
 		progress(jsonstream.Message{Status: "Status: Downloaded newer image for " + name})
 	}
-	d.events.Log(events.ImageEventType, events.ActionPull, events.Actor{ID: name, Attributes: map[string]string{"name": reference.FamiliarName(ref)}})
+	s.events.Log(events.ImageEventType, events.ActionPull, events.Actor{ID: name, Attributes: map[string]string{"name": reference.FamiliarName(ref)}})
 	return nil
 }
 
 // pullTarget gives the registry client the daemon's unpack path.
-type pullTarget struct{ d *Daemon }
+type pullTarget struct{ s *Service }
 
 func (t pullTarget) HasLayer(diffID digest.Digest) bool {
-	_, err := t.d.content.Size(diffID)
+	_, err := t.s.content.Size(diffID)
 	return err == nil
 }
 
 func (t pullTarget) Unpack(ctx context.Context, parent, diffID digest.Digest, open func() (io.ReadCloser, error)) (digest.Digest, error) {
-	info, err := t.d.unpackLayer(ctx, parent, diffID, open)
+	info, err := t.s.unpackLayer(ctx, parent, diffID, open)
 	return info.ChainID, err
 }
 
@@ -89,13 +89,13 @@ func (t pullTarget) Unpack(ctx context.Context, parent, diffID digest.Digest, op
 // remembering the registry manifest it travels as and keeping the blobs
 // that manifest needs (merged with those kept already). The caller holds
 // gcMu for reading.
-func (d *Daemon) recordRegistryImage(id digest.Digest, img *dockerspec.DockerOCIImage, manifest digest.Digest, blobs []digest.Digest, refs []reference.Named) error {
-	rec, err := d.imageRecord(id, img)
+func (s *Service) recordRegistryImage(id digest.Digest, img *dockerspec.DockerOCIImage, manifest digest.Digest, blobs []digest.Digest, refs []reference.Named) error {
+	rec, err := s.imageRecord(id, img)
 	if err != nil {
 		return err
 	}
 	rec.Manifest = manifest
-	if old, err := d.images.Get(id); err == nil {
+	if old, err := s.images.Get(id); err == nil {
 		rec.Parent = old.Parent
 		rec.Blobs = old.Blobs
 	}
@@ -104,6 +104,6 @@ func (d *Daemon) recordRegistryImage(id digest.Digest, img *dockerspec.DockerOCI
 			rec.Blobs = append(rec.Blobs, b)
 		}
 	}
-	_, err = d.images.Put(rec, refs)
+	_, err = s.images.Put(rec, refs)
 	return err
 }

@@ -1,6 +1,8 @@
-package daemon
+package images
 
 import (
+	"context"
+
 	"github.com/berth/berth/internal/image"
 	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/events"
@@ -16,12 +18,12 @@ type imageGraph struct {
 	refs     map[digest.Digest][]reference.Named
 }
 
-func (d *Daemon) readImageGraph() (*imageGraph, error) {
-	recs, err := d.images.List()
+func (s *Service) readImageGraph() (*imageGraph, error) {
+	recs, err := s.images.List()
 	if err != nil {
 		return nil, err
 	}
-	refs, err := d.images.Refs()
+	refs, err := s.images.Refs()
 	if err != nil {
 		return nil, err
 	}
@@ -63,22 +65,24 @@ func (g *imageGraph) hasTag(id digest.Digest) bool {
 // container. It stops quietly at the first image something keeps, as
 // Docker's image delete does unless told noprune. Storage is left to the
 // caller's garbage collection.
-func (d *Daemon) pruneParents(g *imageGraph, parent digest.Digest) ([]apiimage.DeleteResponse, error) {
+func (s *Service) pruneParents(ctx context.Context, g *imageGraph, parent digest.Digest) ([]apiimage.DeleteResponse, error) {
 	var out []apiimage.DeleteResponse
 	for parent != "" {
 		rec, ok := g.records[parent]
 		if !ok || len(g.refs[parent]) > 0 || g.hasChildren(parent) {
 			break
 		}
-		if running, stopped := d.imageUsers(parent.String()); len(running)+len(stopped) > 0 {
+		if running, stopped, err := s.users.ImageUsers(ctx, parent); err != nil {
+			return out, err
+		} else if len(running)+len(stopped) > 0 {
 			break
 		}
-		if err := d.images.Delete(parent); err != nil {
+		if err := s.images.Delete(parent); err != nil {
 			return out, err
 		}
 		g.forget(parent)
 		out = append(out, apiimage.DeleteResponse{Deleted: parent.String()})
-		d.events.Log(events.ImageEventType, events.ActionDelete, events.Actor{ID: parent.String(), Attributes: map[string]string{"name": parent.String()}})
+		s.events.Log(events.ImageEventType, events.ActionDelete, events.Actor{ID: parent.String(), Attributes: map[string]string{"name": parent.String()}})
 		parent = rec.Parent
 	}
 	return out, nil

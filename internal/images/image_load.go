@@ -1,4 +1,4 @@
-package daemon
+package images
 
 import (
 	"context"
@@ -16,23 +16,23 @@ import (
 // LoadImage reads a docker-archive or OCI layout tarball. Each image becomes
 // visible only once its config and all its layers are stored; an archive
 // that breaks off leaves the images before the break and nothing else.
-func (d *Daemon) LoadImage(ctx context.Context, src io.Reader, progress func(string)) error {
-	d.gcMu.RLock()
-	defer d.gcMu.RUnlock()
-	found, err := imagearchive.Read(ctx, src, d.content)
+func (s *Service) LoadImage(ctx context.Context, src io.Reader, progress func(string)) error {
+	s.gcMu.RLock()
+	defer s.gcMu.RUnlock()
+	found, err := imagearchive.Read(ctx, src, s.content)
 	if err != nil {
 		return err
 	}
 	for _, ai := range found {
-		if err := d.loadOne(ctx, ai, progress); err != nil {
+		if err := s.loadOne(ctx, ai, progress); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (d *Daemon) loadOne(ctx context.Context, ai imagearchive.Image, progress func(string)) error {
-	img, err := d.imageConfig(ctx, ai.Config)
+func (s *Service) loadOne(ctx context.Context, ai imagearchive.Image, progress func(string)) error {
+	img, err := s.ImageConfig(ctx, ai.Config)
 	if err != nil {
 		return err
 	}
@@ -51,15 +51,15 @@ func (d *Daemon) loadOne(ctx context.Context, ai imagearchive.Image, progress fu
 	var parent digest.Digest
 	for i, l := range ai.Layers {
 		blob := l.Digest
-		info, err := d.unpackLayer(ctx, parent, img.RootFS.DiffIDs[i], func() (io.ReadCloser, error) {
-			return d.content.Open(ctx, blob)
+		info, err := s.unpackLayer(ctx, parent, img.RootFS.DiffIDs[i], func() (io.ReadCloser, error) {
+			return s.content.Open(ctx, blob)
 		})
 		if err != nil {
 			return fmt.Errorf("layer %d of image %s: %w", i+1, ai.Config.Encoded()[:12], err)
 		}
 		parent = info.ChainID
 	}
-	moved, err := d.recordImage(ai.Config, img, refs)
+	moved, err := s.recordImage(ai.Config, img, refs)
 	if err != nil {
 		return err
 	}
@@ -72,6 +72,6 @@ func (d *Daemon) loadOne(ctx context.Context, ai imagearchive.Image, progress fu
 	if len(refs) == 0 {
 		progress("Loaded image ID: " + ai.Config.String())
 	}
-	d.events.Log(events.ImageEventType, events.ActionLoad, events.Actor{ID: ai.Config.String(), Attributes: map[string]string{"name": ai.Config.String()}})
+	s.events.Log(events.ImageEventType, events.ActionLoad, events.Actor{ID: ai.Config.String(), Attributes: map[string]string{"name": ai.Config.String()}})
 	return nil
 }

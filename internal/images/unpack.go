@@ -1,4 +1,4 @@
-package daemon
+package images
 
 import (
 	"context"
@@ -17,18 +17,18 @@ import (
 // the layer as received, possibly compressed; it is read only when something
 // is missing. An empty diffID means "not known yet" (import): it is computed
 // from the stream. The caller holds gcMu for reading.
-func (d *Daemon) unpackLayer(ctx context.Context, parent, diffID digest.Digest, src func() (io.ReadCloser, error)) (snapshot.Info, error) {
+func (s *Service) unpackLayer(ctx context.Context, parent, diffID digest.Digest, src func() (io.ReadCloser, error)) (snapshot.Info, error) {
 	if diffID != "" {
 		chain := chainID(parent, diffID)
-		if info, err := d.snapshots.Stat(chain); err == nil {
-			if _, err := d.content.Size(diffID); err == nil {
+		if info, err := s.snapshots.Stat(chain); err == nil {
+			if _, err := s.content.Size(diffID); err == nil {
 				return info, nil
 			}
 		}
 	}
 	if diffID != "" {
-		if _, err := d.content.Size(diffID); err == nil {
-			return d.unpackStored(ctx, parent, diffID)
+		if _, err := s.content.Size(diffID); err == nil {
+			return s.unpackStored(ctx, parent, diffID)
 		}
 	}
 	rc, err := src()
@@ -42,12 +42,12 @@ func (d *Daemon) unpackLayer(ctx context.Context, parent, diffID digest.Digest, 
 	}
 	defer plain.Close()
 
-	w, err := d.content.Writer()
+	w, err := s.content.Writer()
 	if err != nil {
 		return snapshot.Info{}, err
 	}
 	defer w.Discard()
-	pending, err := d.snapshots.Begin()
+	pending, err := s.snapshots.Begin()
 	if err != nil {
 		return snapshot.Info{}, err
 	}
@@ -82,13 +82,13 @@ func chainID(parent, diffID digest.Digest) digest.Digest {
 // unpackStored unpacks a layer whose uncompressed tar is already in the
 // content store (a docker-archive load stores it as it streams in). The blob
 // is named by its own digest, so no copy and no second hash are needed.
-func (d *Daemon) unpackStored(ctx context.Context, parent, diffID digest.Digest) (snapshot.Info, error) {
-	rc, err := d.content.Open(ctx, diffID)
+func (s *Service) unpackStored(ctx context.Context, parent, diffID digest.Digest) (snapshot.Info, error) {
+	rc, err := s.content.Open(ctx, diffID)
 	if err != nil {
 		return snapshot.Info{}, err
 	}
 	defer rc.Close()
-	pending, err := d.snapshots.Begin()
+	pending, err := s.snapshots.Begin()
 	if err != nil {
 		return snapshot.Info{}, err
 	}

@@ -1,4 +1,4 @@
-package daemon
+package images
 
 import (
 	"context"
@@ -10,9 +10,9 @@ import (
 	"github.com/opencontainers/go-digest"
 )
 
-// imageConfig reads and decodes the config blob of an image.
-func (d *Daemon) imageConfig(ctx context.Context, id digest.Digest) (*dockerspec.DockerOCIImage, error) {
-	data, err := d.content.ReadBlob(ctx, id)
+// ImageConfig reads and decodes the config blob of an image.
+func (s *Service) ImageConfig(ctx context.Context, id digest.Digest) (*dockerspec.DockerOCIImage, error) {
+	data, err := s.content.ReadBlob(ctx, id)
 	if err != nil {
 		return nil, err
 	}
