@@ -47,7 +47,8 @@ var docsWant = map[string][]string{
 		"Loaded image: mybox:1", // load of the saved archive
 	},
 	"../docs/builds.md":     {"hi from the build\nand from the context\n", "not in the image: .dockerignore", "built from stdin\n"},
-	"../docs/cli.md":        {"NAMES     STATE     tier\nfmt       RUNNING   web\n", "status 3\nstatus 127\nstatus 125\nstatus 1\n", "complete -o default -F __start_berth berth"},
+	"../docs/cli.md":        {"NAMES     STATE     tier\nfmt       RUNNING   web\n", "status 3\nstatus 127\nstatus 125\nstatus 1\n", "complete -o default -F __start_berth berth", "tabme\n:4\n"},
+	"../docs/compose.md":    {"web\n", "hello from compose\n", "hello compose\n"},
 	"../docs/containers.md": {"you in /tmp as nobody\n", "refused, as asked\n", "exit status 3\n", "from exec\n", "A /tmp/note.txt\n"},
 	"../docs/images.md":     {"hi\n", "made\n", "Loaded image: busybox:latest\n"},
 	"../docs/networks.md":   {"1 packets received", "db 10.123.0.2/24", "2 networks\n", "404\n"},
@@ -62,7 +63,7 @@ var docsWant = map[string][]string{
 func TestDocsBlocks(t *testing.T) {
 	bash := need.Command(t, "bash", "bash")
 	for _, p := range []struct{ name, pkg string }{
-		{"curl", "curl"}, {"docker-registry", "docker-registry"}, {"docker", "docker.io"},
+		{"curl", "curl"}, {"docker-registry", "docker-registry"}, {"docker", "docker.io"}, {"docker-compose", "docker-compose"},
 	} {
 		need.Command(t, p.name, p.pkg)
 	}
