@@ -67,7 +67,7 @@ func run(cfg *daemonConfig) error {
 		buildrouter.NewRouter(d),
 		distributionrouter.NewRouter(d),
 		networkrouter.NewRouter(d),
-		volumerouter.NewRouter(d),
+		volumerouter.NewRouter(d.Volumes()),
 		unsupported.NewRouter(),
 	)
 	if err != nil {

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -85,11 +86,12 @@ func (d *Daemon) ContainerCreate(ctx context.Context, name string, req *apiconta
 		return resp, err
 	}
 	c.Networks = d.endpointConfigs(req.NetworkingConfig)
-	if err := d.createMounts(c); err != nil {
+	if err := d.volumes.CreateMounts(ctx, c); err != nil {
 		return resp, err
 	}
 	if err := d.containers.Add(c); err != nil {
-		d.undoMounts(c)
+		d.volumes.UndoMounts(c)
+		os.RemoveAll(d.containerDir(c.ID))
 		return resp, err
 	}
 	d.logContainerEvent(c, events.ActionCreate, nil)

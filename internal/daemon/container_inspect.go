@@ -2,16 +2,14 @@ package daemon
 
 import (
 	"context"
-	"errors"
-	"io/fs"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/images"
+	"github.com/berth/berth/internal/volume"
 	apicontainer "github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/api/types/storage"
@@ -65,7 +63,7 @@ func (d *Daemon) inspect(c *container.Container) *apicontainer.InspectResponse {
 		AppArmorProfile: securityOpt(hc.SecurityOpt, "apparmor"),
 		HostConfig:      &hc,
 		GraphDriver:     &storage.DriverData{Name: images.StorageDriver, Data: d.graphDriverData(c)},
-		Mounts:          d.containerMounts(c),
+		Mounts:          d.volumes.ContainerMounts(c),
 		Config:          c.Config,
 		NetworkSettings: &apicontainer.NetworkSettings{
 			Ports:    network.PortMap{},
@@ -116,7 +114,7 @@ func securityOpt(opts []string, key string) string {
 // containerSize returns the size of the container's writable layer and of
 // its whole filesystem (the image's layers plus that layer), in bytes.
 func (d *Daemon) containerSize(c *container.Container) (rw, rootfs int64) {
-	rw, err := dirSize(filepath.Join(d.containerDir(c.ID), "upper"))
+	rw, err := volume.DirSize(filepath.Join(d.containerDir(c.ID), "upper"))
 	if err != nil {
 		slog.Debug("sizing a container's writable layer", "container", c.ID, "error", err)
 	}
@@ -125,35 +123,4 @@ func (d *Daemon) containerSize(c *container.Container) (rw, rootfs int64) {
 		rootfs += rec.Size
 	}
 	return rw, rootfs
-}
-
-// dirSize adds up the sizes of the files below root, counting a file with
-// several hard links once. A missing root (never started) is empty.
-func dirSize(root string) (int64, error) {
-	var total int64
-	seen := map[uint64]bool{}
-	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			if p == root && errors.Is(err, fs.ErrNotExist) {
-				return fs.SkipAll
-			}
-			return nil // a file that vanished meanwhile, or an unreadable dir
-		}
-		if e.IsDir() {
-			return nil
-		}
-		info, err := e.Info()
-		if err != nil {
-			return nil
-		}
-		if st, ok := info.Sys().(*syscall.Stat_t); ok && st.Nlink > 1 {
-			if seen[st.Ino] {
-				return nil
-			}
-			seen[st.Ino] = true
-		}
-		total += info.Size()
-		return nil
-	})
-	return total, err
 }

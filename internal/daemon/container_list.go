@@ -222,7 +222,7 @@ func (d *Daemon) summary(c *container.Container, now time.Time) apicontainer.Sum
 		Status:          c.State.Describe(now),
 		Health:          &apicontainer.HealthSummary{Status: apicontainer.NoHealthcheck},
 		NetworkSettings: &apicontainer.NetworkSettingsSummary{Networks: map[string]*network.EndpointSettings{}},
-		Mounts:          d.containerMounts(c),
+		Mounts:          d.volumes.ContainerMounts(c),
 	}
 	if s.Labels == nil {
 		s.Labels = map[string]string{}

@@ -72,11 +72,11 @@ func (e environment) Prepare(ctx context.Context, c *container.Container) (_ *su
 	if err != nil {
 		return nil, err
 	}
-	mounts, err := d.startMounts(c, rootfs)
+	mounts, err := d.volumes.StartMounts(ctx, c, rootfs)
 	if err != nil {
 		return nil, err
 	}
-	undo = append(undo, func() { d.releaseMounts(c) })
+	undo = append(undo, func() { d.volumes.ReleaseMounts(c) })
 	s, err := spec.Generate(spec.Input{
 		ID: c.ID, Config: c.Config, HostConfig: c.HostConfig, Rootfs: rootfs,
 		Hostname: c.Config.Hostname, EtcFiles: etc, CgroupsPath: cgroupsPath(c.ID),
@@ -122,7 +122,7 @@ func (e environment) Prepare(ctx context.Context, c *container.Container) (_ *su
 // filesystem mount, its bundle and its endpoints. The writable layer stays.
 func (e environment) Release(ctx context.Context, c *container.Container) {
 	d := e.d
-	d.releaseMounts(c)
+	d.volumes.ReleaseMounts(c)
 	if err := mount.Unmount(d.rootfsDir(c.ID)); err != nil {
 		slog.Warn("unmounting container rootfs", "container", c.ID, "error", err)
 	}

@@ -54,7 +54,7 @@ func (d *Daemon) ContainerRemove(ctx context.Context, name string, opts backend.
 	if err := d.containers.Delete(c.ID); err != nil {
 		return err
 	}
-	d.releaseVolumes(c.ID, c.Mounts, opts.RemoveVolumes)
+	d.volumes.ReleaseVolumes(c.ID, c.Mounts, opts.RemoveVolumes)
 	d.logContainerEvent(c, events.ActionDestroy, nil)
 	d.sup.Removed(c.ID, c.State.ExitCode)
 	return nil

@@ -23,7 +23,7 @@ import (
 	"github.com/berth/berth/internal/runtime"
 	"github.com/berth/berth/internal/snapshot"
 	"github.com/berth/berth/internal/supervisor"
-	"github.com/berth/berth/internal/volume"
+	"github.com/berth/berth/internal/volumes"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -59,8 +59,8 @@ type Daemon struct {
 	started time.Time
 	id      string // engine ID, reported by /info
 
-	// volumes holds volume records and their users (volumes.go).
-	volumes *volume.Store
+	// volumes serves volumes and the containers' mounts.
+	volumes *volumes.Service
 
 	// networks owns networks, endpoints and Berth's nftables table.
 	networks *network.Manager
@@ -134,10 +134,9 @@ func (d *Daemon) open(ctx context.Context) error {
 	if err := d.openNetworks(ctx); err != nil {
 		return err
 	}
-	if err := d.openVolumes(); err != nil {
+	if d.volumes, err = volumes.Open(d.cfg.DataRoot, d.events, d.containers); err != nil {
 		return err
 	}
-	d.remountVolumes()
 	d.restoreContainers(ctx)
 	return nil
 }
@@ -178,3 +177,6 @@ func (d *Daemon) newSupervisor() *supervisor.Supervisor {
 		RootfsDir: d.rootfsDir,
 	})
 }
+
+// Volumes is the volume service, which serves the volume routes itself.
+func (d *Daemon) Volumes() *volumes.Service { return d.volumes }

@@ -100,7 +100,7 @@ func (d *Daemon) SystemVersion(ctx context.Context) system.VersionResponse {
 func (d *Daemon) SystemDiskUsage(ctx context.Context, opts backend.DiskUsageOptions) (*backend.DiskUsage, error) {
 	du := &backend.DiskUsage{}
 	if opts.Volumes {
-		vols, err := d.volumeUsage()
+		vols, err := d.volumes.Usage()
 		if err != nil {
 			return nil, err
 		}

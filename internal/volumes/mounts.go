@@ -1,4 +1,4 @@
-package daemon
+package volumes
 
 import (
 	"context"
@@ -12,21 +12,22 @@ import (
 	"github.com/berth/berth/internal/volume"
 	"github.com/containerd/errdefs"
 	securejoin "github.com/cyphar/filepath-securejoin"
+	apicontainer "github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/api/types/mount"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// createMounts resolves c's mounts at create: checks every spec, makes the
+// CreateMounts resolves c's mounts at create: checks every spec, makes the
 // named volumes that do not exist yet and the anonymous ones, creates a
 // missing -v host path, records c as a user of its volumes and saves the
 // list. On error nothing it made is left.
-func (d *Daemon) createMounts(c *container.Container) (err error) {
+func (s *Service) CreateMounts(ctx context.Context, c *container.Container) (err error) {
 	mps, err := container.ParseMountSpecs(c.Config, c.HostConfig)
 	if err != nil {
 		return err
 	}
-	if mps, err = d.addVolumesFrom(mps, c.HostConfig.VolumesFrom); err != nil {
+	if mps, err = s.addVolumesFrom(mps, c.HostConfig.VolumesFrom); err != nil {
 		return err
 	}
 	var used, made []string
@@ -35,10 +36,10 @@ func (d *Daemon) createMounts(c *container.Container) (err error) {
 			return
 		}
 		for _, name := range used {
-			d.volumes.RemoveUser(name, c.ID)
+			s.RemoveUser(name, c.ID)
 		}
 		for _, name := range made {
-			d.volumes.Remove(context.Background(), name) // undo: never cut short
+			s.Store.Remove(context.Background(), name) // undo: never cut short
 		}
 	}()
 	for i := range mps {
@@ -49,9 +50,7 @@ func (d *Daemon) createMounts(c *container.Container) (err error) {
 				return err
 			}
 		case mount.TypeVolume:
-			// TODO: the create request's context, once the lifecycle code
-			// passes one down.
-			v, created, err := d.volumes.Create(context.TODO(), volume.CreateOptions{
+			v, created, err := s.Store.Create(ctx, volume.CreateOptions{
 				Name: mp.Name, Driver: mp.Driver, Options: mp.VolumeOptions, Labels: mp.Labels, Anonymous: mp.Anonymous,
 			})
 			if err != nil {
@@ -59,10 +58,10 @@ func (d *Daemon) createMounts(c *container.Container) (err error) {
 			}
 			if created {
 				made = append(made, v.Name)
-				d.logVolumeEvent(v.Name, events.ActionCreate, map[string]string{"driver": v.Driver})
+				s.logEvent(v.Name, events.ActionCreate, map[string]string{"driver": v.Driver})
 			}
 			mp.Name, mp.Driver = v.Name, v.Driver
-			if err := d.volumes.AddUser(v.Name, c.ID); err != nil {
+			if err := s.AddUser(v.Name, c.ID); err != nil {
 				return err
 			}
 			used = append(used, v.Name)
@@ -88,13 +87,13 @@ func checkBindSource(mp *container.MountPoint) error {
 // addVolumesFrom adds the volumes and binds of the containers named in
 // --volumes-from (name[:ro|rw]). The client's own mounts win at the same
 // destination; the implicit ones (-v /path, image VOLUMEs) give way.
-func (d *Daemon) addVolumesFrom(mps []container.MountPoint, from []string) ([]container.MountPoint, error) {
+func (s *Service) addVolumesFrom(mps []container.MountPoint, from []string) ([]container.MountPoint, error) {
 	for _, spec := range from {
 		name, mode, _ := strings.Cut(spec, ":")
 		if mode != "" && mode != "ro" && mode != "rw" {
 			return nil, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid mode for volumes-from: %s", mode))
 		}
-		src, err := d.containers.Get(name)
+		src, err := s.containers.Get(name)
 		if err != nil {
 			return nil, err
 		}
@@ -128,21 +127,21 @@ func indexOfDest(mps []container.MountPoint, dst string) int {
 	return -1
 }
 
-// startMounts mounts c's volumes and returns the OCI mounts for its spec.
+// StartMounts mounts c's volumes and returns the OCI mounts for its spec.
 // A volume that is still empty is first filled with what the image has at
 // the destination (unless nocopy), owners and modes kept. rootfs is the
 // container's mounted root.
-func (d *Daemon) startMounts(c *container.Container, rootfs string) (out []specs.Mount, err error) {
+func (s *Service) StartMounts(ctx context.Context, c *container.Container, rootfs string) (out []specs.Mount, err error) {
 	mps := c.Mounts
 	defer func() {
 		if err != nil {
-			d.releaseMounts(c)
+			s.ReleaseMounts(c)
 		}
 	}()
 	for _, mp := range mps {
 		switch mp.Type {
 		case mount.TypeVolume:
-			p, err := d.volumes.Mount(context.TODO(), mp.Name, c.ID) // TODO: the start request's context
+			p, err := s.Mount(ctx, mp.Name, c.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -203,36 +202,36 @@ func bindSpec(source string, mp container.MountPoint) specs.Mount {
 	return specs.Mount{Destination: mp.Destination, Type: "bind", Source: source, Options: opts}
 }
 
-// releaseMounts drops c's use of its volumes' mounts when it stops.
-func (d *Daemon) releaseMounts(c *container.Container) {
+// ReleaseMounts drops c's use of its volumes' mounts when it stops.
+func (s *Service) ReleaseMounts(c *container.Container) {
 	for _, mp := range c.Mounts {
 		if mp.Type == mount.TypeVolume {
-			if err := d.volumes.Unmount(context.Background(), mp.Name, c.ID); err != nil {
+			if err := s.Unmount(context.Background(), mp.Name, c.ID); err != nil {
 				slog.Warn("unmounting volume", "volume", mp.Name, "container", c.ID, "error", err)
 			}
 		}
 	}
 }
 
-// releaseVolumes forgets a removed container as a user of its volumes and,
+// ReleaseVolumes forgets a removed container as a user of its volumes and,
 // with removeAnonymous (rm -v, --rm), removes its anonymous volumes that no
 // other container uses. Named volumes always stay.
-func (d *Daemon) releaseVolumes(id string, mps []container.MountPoint, removeAnonymous bool) {
+func (s *Service) ReleaseVolumes(id string, mps []container.MountPoint, removeAnonymous bool) {
 	for _, mp := range mps {
 		if mp.Type != mount.TypeVolume {
 			continue
 		}
-		d.volumes.Unmount(context.Background(), mp.Name, id)
-		if err := d.volumes.RemoveUser(mp.Name, id); err != nil {
+		s.Unmount(context.Background(), mp.Name, id)
+		if err := s.RemoveUser(mp.Name, id); err != nil {
 			slog.Warn("releasing volume", "volume", mp.Name, "container", id, "error", err)
 			continue
 		}
 		if !removeAnonymous || !mp.Anonymous {
 			continue
 		}
-		switch err := d.volumes.Remove(context.Background(), mp.Name); {
+		switch err := s.Store.Remove(context.Background(), mp.Name); {
 		case err == nil:
-			d.logVolumeEvent(mp.Name, events.ActionDestroy, nil)
+			s.logEvent(mp.Name, events.ActionDestroy, nil)
 		case errdefs.IsConflict(err), errdefs.IsNotFound(err):
 		default:
 			slog.Warn("removing anonymous volume", "volume", mp.Name, "error", err)
@@ -240,9 +239,20 @@ func (d *Daemon) releaseVolumes(id string, mps []container.MountPoint, removeAno
 	}
 }
 
-// undoMounts takes back what createMounts did for a container whose
+// UndoMounts takes back what CreateMounts did for a container whose
 // record could not be stored.
-func (d *Daemon) undoMounts(c *container.Container) {
-	d.releaseVolumes(c.ID, c.Mounts, true)
-	os.RemoveAll(d.containerDir(c.ID))
+func (s *Service) UndoMounts(c *container.Container) {
+	s.ReleaseVolumes(c.ID, c.Mounts, true)
+}
+
+// ContainerMounts is the Mounts field of inspect and ps.
+func (s *Service) ContainerMounts(c *container.Container) []apicontainer.MountPoint {
+	out := []apicontainer.MountPoint{}
+	for _, mp := range c.Mounts {
+		if mp.Hidden {
+			continue
+		}
+		out = append(out, mp.API(func(name string) string { return s.Path(&volume.Volume{Name: name, Driver: mp.Driver}) }))
+	}
+	return out
 }
