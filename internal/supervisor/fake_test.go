@@ -257,6 +257,7 @@ type fakeEnv struct {
 	aborted    int
 	prepareErr error
 	readyErr   error
+	onRelease  func()
 }
 
 func (e *fakeEnv) Prepare(ctx context.Context, c *container.Container) (*Run, error) {
@@ -279,8 +280,12 @@ func (e *fakeEnv) Prepare(ctx context.Context, c *container.Container) (*Run, er
 
 func (e *fakeEnv) Release(ctx context.Context, c *container.Container) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	e.released++
+	hook := e.onRelease
+	e.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
 }
 
 func (e *fakeEnv) counts() (prepared, released, aborted int) {

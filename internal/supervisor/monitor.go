@@ -48,6 +48,12 @@ func (s *Supervisor) handleExit(id string, gen int, st Exit) {
 		at = time.Now().UTC()
 	}
 	restart, delay := s.backoff.decide(c, st.Code, at)
+	if !restart {
+		// Released before the exit is recorded: a client that sees the
+		// exit finds the endpoints and mounts gone, and a daemon killed in
+		// between finds the record still running and releases again.
+		s.cfg.Environment.Release(context.Background(), c)
+	}
 	c, err = s.store.Update(id, func(c *container.Container) error {
 		if restart {
 			c.State.SetRestarting(st.Code, at)
@@ -61,9 +67,6 @@ func (s *Supervisor) handleExit(id string, gen int, st Exit) {
 		unlock()
 		slog.Error("recording a container's exit", "container", id, "error", err)
 		return
-	}
-	if !restart {
-		s.cfg.Environment.Release(context.Background(), c)
 	}
 	unlock()
 

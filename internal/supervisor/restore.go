@@ -3,6 +3,8 @@ package supervisor
 import (
 	"context"
 	"log/slog"
+	"syscall"
+	"time"
 
 	"github.com/berth/berth/internal/container"
 	apicontainer "github.com/moby/moby/api/types/container"
@@ -19,6 +21,8 @@ func (s *Supervisor) Restore(ctx context.Context) {
 			s.reconnect(ctx, c)
 		case container.Restarting:
 			go s.restartByPolicy(c.ID)
+		case container.Created, container.Exited:
+			s.adoptOrReap(ctx, c)
 		}
 	}
 	for _, c := range s.store.List() {
@@ -49,4 +53,44 @@ func (s *Supervisor) reconnect(ctx context.Context, c *container.Container) {
 	// Without an exit record either, the host rebooted or the shim was
 	// killed before it could write: the status is unknown.
 	s.handleExit(c.ID, c.Generation, s.lastExit(c.ID))
+}
+
+// adoptOrReap handles a task of a container recorded as not running: a
+// daemon killed during a start leaves one behind. A task that runs was
+// started (start comes after the network is ready) and only its record is
+// missing: the container is running, so it is recorded so and monitored.
+// A task the runtime created but never started is killed and cleaned up.
+func (s *Supervisor) adoptOrReap(ctx context.Context, c *container.Container) {
+	task, err := s.cfg.Runtime.Connect(ctx, c.ID)
+	if err != nil {
+		return
+	}
+	st, err := task.State(ctx)
+	if err == nil && (st.Status == "running" || st.Status == "paused") {
+		c, err = s.store.Update(c.ID, func(c *container.Container) error {
+			if err := c.State.SetRunning(st.Pid, time.Now().UTC()); err != nil {
+				return err
+			}
+			c.Generation++
+			if st.Status == "paused" {
+				return c.State.SetPaused()
+			}
+			return nil
+		})
+		if err == nil {
+			s.tasks.set(c.ID, task)
+			go s.monitor(c.ID, c.Generation, task)
+			slog.Info("took over a container whose start the previous daemon did not record", "container", c.ID, "pid", st.Pid)
+			return
+		}
+		slog.Warn("recording a started container", "container", c.ID, "error", err)
+	}
+	task.Kill(ctx, syscall.SIGKILL, true)
+	waitCtx, cancel := context.WithTimeout(ctx, exitRecordTimeout)
+	defer cancel()
+	if _, err := task.Wait(waitCtx); err != nil {
+		slog.Warn("waiting for an unstarted task to go", "container", c.ID, "error", err)
+	}
+	s.cfg.Environment.Release(ctx, c)
+	slog.Info("removed a task the previous daemon created but never started", "container", c.ID)
 }

@@ -190,3 +190,45 @@ func TestStartErrorWords(t *testing.T) {
 		t.Error("a failed exec reads as success")
 	}
 }
+
+func TestRestoreAdoptsAStartItDidNotRecord(t *testing.T) {
+	h := newHarness(t)
+	started := h.add("started", apicontainer.HostConfig{})
+	created := h.add("created", apicontainer.HostConfig{})
+	// The previous daemon was killed after the runtime ran these tasks
+	// and before it recorded them: both records still say created.
+	running := newFakeTask(started.ID)
+	running.status = "running"
+	unstarted := newFakeTask(created.ID)
+	h.rt.connectable[started.ID] = running
+	h.rt.connectable[created.ID] = unstarted
+	h.sup.Restore(ctx)
+	got := h.get(started.ID)
+	if got.State.Status != container.Running || got.State.Pid != 4242 || !h.sup.Running(started.ID) {
+		t.Fatalf("a running task was not taken over: %+v", got.State)
+	}
+	if s := unstarted.sent(); len(s) != 1 || s[0] != syscall.SIGKILL {
+		t.Fatalf("an unstarted task got %v, want SIGKILL", s)
+	}
+	if h.status(created.ID) != container.Created || h.sup.Running(created.ID) {
+		t.Fatal("an unstarted task's container is not running")
+	}
+	if _, released, _ := h.env.counts(); released != 1 {
+		t.Fatalf("released %d times, want once for the unstarted task", released)
+	}
+	running.exitWith(0, false)
+	h.eventually("adopted task monitored", func() bool { return h.status(started.ID) == container.Exited })
+}
+
+func TestExitReleasesBeforeItIsRecorded(t *testing.T) {
+	h := newHarness(t)
+	c := h.add("order", apicontainer.HostConfig{})
+	h.sup.Start(ctx, c.ID)
+	var statusAtRelease container.Status
+	h.env.onRelease = func() { statusAtRelease = h.status(c.ID) }
+	h.rt.task(c.ID).exitWith(0, false)
+	h.eventually("exit", func() bool { return h.status(c.ID) == container.Exited })
+	if statusAtRelease != container.Running {
+		t.Fatalf("the exit was visible (%s) before the run's resources were released", statusAtRelease)
+	}
+}
