@@ -18,7 +18,7 @@ TESTFLAGS ?=
 
 export CGO_ENABLED := 0
 
-.PHONY: all build install test unit integration bench fmt lint vet clean
+.PHONY: all build install test unit fuzz integration bench fmt lint vet clean
 
 all: build
 
@@ -32,15 +32,21 @@ install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BINDIR)/berthd $(BINDIR)/berth $(BINDIR)/berth-shim $(DESTDIR)$(PREFIX)/bin/
 
-# Unit tests, then the integration tests against the binaries just built.
-# Integration tests start real daemons as root, one package at a time.
-test: vet unit integration
+# Unit tests, the fuzz targets, then the integration tests against the
+# binaries just built. Integration tests start real daemons as root, one
+# package at a time.
+test: vet unit fuzz integration
 
 vet:
 	$(GO) vet ./...
 
 unit:
 	$(GO) test -count=1 -timeout $(UNIT_TIMEOUT) $(TESTFLAGS) ./internal/...
+
+# Each fuzz target for FUZZTIME (five targets: under a minute and a half).
+FUZZTIME ?= 10s
+fuzz:
+	GO=$(GO) FUZZTIME=$(FUZZTIME) hack/fuzz.sh
 
 integration: build
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) $(GO) test -p 1 -count=1 -timeout $(INTEGRATION_TIMEOUT) $(TESTFLAGS) ./integration/...
