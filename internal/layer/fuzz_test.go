@@ -65,6 +65,7 @@ func FuzzApply(f *testing.F) {
 		"f/abs\tdata\nh/hard\t/abs\n",
 		"h../outside/canary\t../outside/canary\n",
 		"hin\t../outside/canary\n",
+		"hpasswd\t/etc/passwd\n",
 		"ld\t../outside\nfd/.wh.canary\t\n",
 		"dd\nfd/.wh..wh..opq\t\nld/l\t.\nfd/l/l/l/x\tdeep\n",
 		"la\tb\nlb\ta\nfa/x\tloop\n",
@@ -93,7 +94,7 @@ func FuzzApply(f *testing.F) {
 }
 
 // checkConfined fails the test when anything under top changed outside
-// root, or a file in root shares the canary's inode.
+// root, or a file in root is a hard link to one outside it.
 func checkConfined(t *testing.T, top, root, canary string) {
 	t.Helper()
 	if data, err := os.ReadFile(canary); err != nil || string(data) != "canary" {
@@ -118,14 +119,29 @@ func checkConfined(t *testing.T, top, root, canary string) {
 	if entries, _ := os.ReadDir(filepath.Dir(canary)); len(entries) != 1 {
 		t.Fatalf("Apply wrote into the directory next to its own: %v", entries)
 	}
+	// Every name of a file inside must be inside too: a hard link count
+	// above the names found here means a link to a file elsewhere.
+	type inode struct{ dev, ino uint64 }
+	names, nlink := map[inode]int{}, map[inode]uint64{}
 	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.Type().IsRegular() == false {
+		if err != nil || d.IsDir() {
 			return nil
 		}
 		var st syscall.Stat_t
-		if syscall.Lstat(p, &st) == nil && st.Ino == cst.Ino && st.Dev == cst.Dev {
+		if syscall.Lstat(p, &st) != nil {
+			return nil
+		}
+		if st.Ino == cst.Ino && st.Dev == cst.Dev {
 			t.Fatalf("%s is the canary", p)
 		}
+		k := inode{st.Dev, st.Ino}
+		names[k]++
+		nlink[k] = st.Nlink
 		return nil
 	})
+	for k, n := range names {
+		if uint64(n) != nlink[k] {
+			t.Fatalf("a file inside has %d links but %d names inside: linked to one outside", nlink[k], n)
+		}
+	}
 }
