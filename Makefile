@@ -25,7 +25,7 @@ export CGO_ENABLED := 0
 # root shell does not have it on PATH.
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all build install deps test unit integration bench fmt lint vet man clean
+.PHONY: all build install deps test unit fuzz integration bench fmt lint vet man clean
 
 all: build
 
@@ -45,15 +45,22 @@ install: build
 deps:
 	hack/test-deps.sh
 
-# Unit tests, then the integration tests against the binaries just built.
-# Integration tests start real daemons as root, one package at a time.
-test: deps vet unit integration
+# Unit tests, the fuzz targets, then the integration tests against the
+# binaries just built. Integration tests start real daemons as root, one
+# package at a time.
+test: deps vet unit fuzz integration
 
 vet:
 	$(GO) vet ./...
 
 unit: deps
 	$(GO) test -count=1 -timeout $(UNIT_TIMEOUT) $(TESTFLAGS) ./internal/... ./hack/...
+
+# Each fuzz target for FUZZTIME: five targets, under two minutes with their
+# compilation (hack/fuzz.sh).
+FUZZTIME ?= 10s
+fuzz:
+	GO=$(GO) FUZZTIME=$(FUZZTIME) hack/fuzz.sh
 
 integration: deps build
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) $(GO) test -p 1 -count=1 -timeout $(INTEGRATION_TIMEOUT) $(TESTFLAGS) ./integration/...

@@ -97,4 +97,13 @@ func TestImageDeletePrunesParents(t *testing.T) {
 	if !strings.Contains(msg, "image has dependent child images") {
 		t.Fatalf("rmi of a parent: %s", msg)
 	}
+
+	// prune -a takes every image no container uses, intermediates too,
+	// but not one a container was made from.
+	docker(t, d, "create", "--name", "keep", "busybox", "true")
+	docker(t, d, "image", "prune", "-af")
+	if got := allImages(t, d); len(got) != 1 || !got[inspect(t, d, "busybox").ID] {
+		t.Fatalf("after prune -a: %v, want only busybox (used by a container)", got)
+	}
+	docker(t, d, "rm", "keep")
 }

@@ -48,6 +48,11 @@ func TestParallelRunRm(t *testing.T) {
 	if out := docker(t, d, "ps", "-aq"); out != "" {
 		t.Fatalf("containers left after --rm: %q", out)
 	}
+	// An explicit name that is taken is still Docker's 409.
+	docker(t, d, "create", "--name", "taken", "busybox", "true")
+	wantJSONError(t, d, "/containers/create?name=taken", []byte(`{"Image":"busybox","Cmd":["true"]}`), http.StatusConflict,
+		`Conflict. The container name "/taken" is already in use by container`)
+	docker(t, d, "rm", "taken")
 }
 
 // runRm creates and starts one container and waits until --rm has
