@@ -163,15 +163,3 @@ func TestContainerUpdateStopped(t *testing.T) {
 		t.Errorf("ghost: %v", err)
 	}
 }
-
-func TestParseIDList(t *testing.T) {
-	got, err := parseIDList("0-2,5")
-	if err != nil || !reflect.DeepEqual(got, map[int]bool{0: true, 1: true, 2: true, 5: true}) {
-		t.Errorf("got %v %v", got, err)
-	}
-	for _, bad := range []string{"", "a", "3-1", "1,,2", "-1"} {
-		if _, err := parseIDList(bad); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
-	}
-}
