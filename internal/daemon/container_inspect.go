@@ -8,11 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/berth/berth/internal/container"
 	apicontainer "github.com/moby/moby/api/types/container"
-	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/api/types/storage"
 )
 
@@ -31,48 +29,19 @@ func (d *Daemon) ContainerInspect(ctx context.Context, name string, size bool) (
 	return resp, nil
 }
 
+// inspect is the record's description with what the storage, volume and
+// network services add.
 func (d *Daemon) inspect(c *container.Container) *apicontainer.InspectResponse {
 	dir := d.containerDir(c.ID)
-	hc := *c.HostConfig
-	st := c.State
-	resp := &apicontainer.InspectResponse{
-		ID:      c.ID,
-		Created: c.Created.UTC().Format(time.RFC3339Nano),
-		Path:    c.Path,
-		Args:    c.Args,
-		State: &apicontainer.State{
-			Status:     apicontainer.ContainerState(st.Status),
-			Running:    st.IsRunning(),
-			Paused:     st.Status == container.Paused,
-			Restarting: st.Status == container.Restarting,
-			OOMKilled:  st.OOMKilled,
-			Dead:       st.Status == container.Dead,
-			Pid:        st.Pid,
-			ExitCode:   st.ExitCode,
-			Error:      st.Error,
-			StartedAt:  st.StartedAt.UTC().Format(time.RFC3339Nano),
-			FinishedAt: st.FinishedAt.UTC().Format(time.RFC3339Nano),
-		},
-		Image:           c.Image.String(),
-		ResolvConfPath:  filepath.Join(dir, "resolv.conf"),
-		HostnamePath:    filepath.Join(dir, "hostname"),
-		HostsPath:       filepath.Join(dir, "hosts"),
-		Name:            "/" + c.Name,
-		RestartCount:    c.RestartCount,
-		Driver:          storageDriver,
-		Platform:        "linux",
-		AppArmorProfile: securityOpt(hc.SecurityOpt, "apparmor"),
-		HostConfig:      &hc,
-		GraphDriver:     &storage.DriverData{Name: storageDriver, Data: d.graphDriverData(c)},
-		Mounts:          d.containerMounts(c),
-		Config:          c.Config,
-		NetworkSettings: &apicontainer.NetworkSettings{
-			Ports:    network.PortMap{},
-			Networks: map[string]*network.EndpointSettings{},
-		},
-	}
+	resp := c.Inspect()
+	resp.ResolvConfPath = filepath.Join(dir, "resolv.conf")
+	resp.HostnamePath = filepath.Join(dir, "hostname")
+	resp.HostsPath = filepath.Join(dir, "hosts")
+	resp.Driver = storageDriver
+	resp.GraphDriver = &storage.DriverData{Name: storageDriver, Data: d.graphDriverData(c)}
+	resp.Mounts = d.containerMounts(c)
 	d.fillNetworkSettings(c, resp.NetworkSettings)
-	if t := hc.LogConfig.Type; t == "" || t == "json-file" {
+	if t := c.HostConfig.LogConfig.Type; t == "" || t == "json-file" {
 		resp.LogPath = d.logPath(c.ID)
 	}
 	return resp
@@ -97,19 +66,6 @@ func (d *Daemon) graphDriverData(c *container.Container) map[string]string {
 		data["LowerDir"] = strings.Join(lowers, ":")
 	}
 	return data
-}
-
-// securityOpt returns the value of key in --security-opt (key=value, or
-// the old key:value), or "".
-func securityOpt(opts []string, key string) string {
-	for _, o := range opts {
-		for _, sep := range []string{"=", ":"} {
-			if k, v, ok := strings.Cut(o, sep); ok && k == key {
-				return v
-			}
-		}
-	}
-	return ""
 }
 
 // containerSize returns the size of the container's writable layer and of
