@@ -27,7 +27,7 @@ var rules = map[string]struct{ mod, ext []string }{
 	"internal/shim":                  {[]string{"internal/runtime", "internal/jsonlog"}, shimExt},
 	"internal/runtime":               {nil, shimExt},
 	"internal/jsonlog":               {nil, []string{errdefs}}, // in tests only: the shim uses jsonlog
-	"internal/cgroups":               {nil, []string{errdefs, xsys}},
+	"internal/cgroups":               {nil, []string{mobyAPI, errdefs, xsys}},
 	"internal/config":                {nil, nil},
 	"internal/filters":               {nil, []string{errdefs}},
 	"internal/events":                {[]string{"internal/filters"}, []string{mobyAPI}},

@@ -3,12 +3,10 @@ package daemon
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/berth/berth/internal/cgroups"
 	"github.com/containerd/errdefs"
 )
 
@@ -87,39 +85,5 @@ func TestStatsStopped(t *testing.T) {
 		if _, more := <-ch; more {
 			t.Error("channel not closed after the empty sample")
 		}
-	}
-}
-
-func TestStatsSample(t *testing.T) {
-	_, cs := listFixture(t)
-	root := t.TempDir()
-	cg := "berth/" + cs["web"].ID
-	files := map[string]string{
-		"cpuacct/" + cg + "/cpuacct.usage":                           "2000000000\n",
-		"memory/" + cg + "/memory.usage_in_bytes":                    "1048576\n",
-		"memory/" + cg + "/memory.limit_in_bytes":                    "9223372036854771712\n",
-		"memory/" + cg + "/memory.stat":                              "total_inactive_file 4096\n",
-		"pids/" + cg + "/pids.current":                               "2\n",
-		"blkio/" + cg + "/blkio.throttle.io_service_bytes_recursive": "8:0 Read 10\n8:0 Write 20\nTotal 30\n",
-	}
-	for p, content := range files {
-		os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755)
-		os.WriteFile(filepath.Join(root, p), []byte(content), 0o644)
-	}
-	s, err := statsSample(cs["web"], cgroups.New(root, "/"+cg, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s.Name != "/web" || s.Read.IsZero() || s.CPUStats.CPUUsage.TotalUsage != 2e9 || s.CPUStats.SystemUsage == 0 || s.CPUStats.OnlineCPUs == 0 {
-		t.Errorf("cpu %+v", s.CPUStats)
-	}
-	if s.MemoryStats.Usage != 1048576 || s.MemoryStats.Limit != machineMemory() || s.MemoryStats.Stats["total_inactive_file"] != 4096 {
-		t.Errorf("memory %+v", s.MemoryStats)
-	}
-	if s.PidsStats.Current != 2 || len(s.BlkioStats.IoServiceBytesRecursive) != 2 {
-		t.Errorf("pids %+v blkio %+v", s.PidsStats, s.BlkioStats)
-	}
-	if _, err := statsSample(cs["db"], cgroups.New(root, "/berth/"+cs["db"].ID, false)); !errdefs.IsNotFound(err) {
-		t.Errorf("missing cgroup: %v", err)
 	}
 }
