@@ -16,7 +16,7 @@ var rules = map[string]struct{ mod, ext []string }{
 	"internal/server":                {[]string{"internal/filters", "internal/backend"}, []string{mobyAPI, reference, errdefs, xsys}},
 	"internal/server/router/network": {[]string{"internal/filters", "internal/server/router", "internal/backend"}, []string{mobyAPI, errdefs}},
 	"internal/backend":               {[]string{"internal/filters"}, []string{mobyAPI}},
-	"internal/supervisor":            {[]string{"internal/container", "internal/shim", "internal/backend"}, []string{mobyAPI, runtimeSpec, errdefs, bbolt, xsys}},
+	"internal/supervisor":            {[]string{"internal/container", "internal/shim", "internal/backend", "internal/filters", "internal/jsonlog"}, []string{mobyAPI, runtimeSpec, errdefs, bbolt, xsys}},
 	"internal/daemon":                {[]string{"internal/config", "internal/content", "internal/events", "internal/filters", "internal/image", "internal/imagearchive", "internal/layer", "internal/snapshot", "internal/sysinfo", "internal/container", "internal/mount", "internal/runtime", "internal/shim", "internal/jsonlog", "internal/cgroups", "internal/registry", "internal/volume", "internal/builder", "internal/network", "internal/backend", "internal/supervisor"}, []string{mobyAPI, imageSpec, dockerImageSpec, runtimeSpec, digest, reference, errdefs, bbolt, securejoin, compress, xsys}},
 	"internal/container":             {[]string{"internal/cgroups"}, []string{mobyAPI, dockerImageSpec, imageSpec, runtimeSpec, seccomp, digest, goUnits, errdefs, bbolt, securejoin, xsys}},
 	"internal/container/etc":         {nil, nil},
