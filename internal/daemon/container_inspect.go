@@ -2,14 +2,12 @@ package daemon
 
 import (
 	"context"
-	"errors"
-	"io/fs"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/berth/berth/internal/container"
+	"github.com/berth/berth/internal/layer"
 	apicontainer "github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/storage"
 )
@@ -82,33 +80,5 @@ func (d *Daemon) containerSize(c *container.Container) (rw, rootfs int64) {
 	return rw, rootfs
 }
 
-// dirSize adds up the sizes of the files below root, counting a file with
-// several hard links once. A missing root (never started) is empty.
-func dirSize(root string) (int64, error) {
-	var total int64
-	seen := map[uint64]bool{}
-	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			if p == root && errors.Is(err, fs.ErrNotExist) {
-				return fs.SkipAll
-			}
-			return nil // a file that vanished meanwhile, or an unreadable dir
-		}
-		if e.IsDir() {
-			return nil
-		}
-		info, err := e.Info()
-		if err != nil {
-			return nil
-		}
-		if st, ok := info.Sys().(*syscall.Stat_t); ok && st.Nlink > 1 {
-			if seen[st.Ino] {
-				return nil
-			}
-			seen[st.Ino] = true
-		}
-		total += info.Size()
-		return nil
-	})
-	return total, err
-}
+// dirSize is layer.DiskUsage under the name volumes use.
+var dirSize = layer.DiskUsage
