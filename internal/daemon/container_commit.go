@@ -119,7 +119,7 @@ func commitConfig(img dockerspec.DockerOCIImageConfig, c, user *apicontainer.Con
 			u.Entrypoint = cfg.Entrypoint
 		}
 	}
-	u.Env = mergeEnv(cfg.Env, u.Env)
+	u.Env = container.MergeEnv(cfg.Env, u.Env)
 	u.Labels = unionMap(cfg.Labels, u.Labels)
 	u.ExposedPorts = unionMap(cfg.ExposedPorts, u.ExposedPorts)
 	u.Volumes = unionMap(cfg.Volumes, u.Volumes)

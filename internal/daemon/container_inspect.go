@@ -5,13 +5,11 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/images"
-	"github.com/berth/berth/internal/volume"
+	"github.com/berth/berth/internal/layer"
 	apicontainer "github.com/moby/moby/api/types/container"
-	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/api/types/storage"
 )
 
@@ -30,48 +28,19 @@ func (d *Daemon) ContainerInspect(ctx context.Context, name string, size bool) (
 	return resp, nil
 }
 
+// inspect is the record's description with what the storage, volume and
+// network services add.
 func (d *Daemon) inspect(c *container.Container) *apicontainer.InspectResponse {
 	dir := d.containerDir(c.ID)
-	hc := *c.HostConfig
-	st := c.State
-	resp := &apicontainer.InspectResponse{
-		ID:      c.ID,
-		Created: c.Created.UTC().Format(time.RFC3339Nano),
-		Path:    c.Path,
-		Args:    c.Args,
-		State: &apicontainer.State{
-			Status:     apicontainer.ContainerState(st.Status),
-			Running:    st.IsRunning(),
-			Paused:     st.Status == container.Paused,
-			Restarting: st.Status == container.Restarting,
-			OOMKilled:  st.OOMKilled,
-			Dead:       st.Status == container.Dead,
-			Pid:        st.Pid,
-			ExitCode:   st.ExitCode,
-			Error:      st.Error,
-			StartedAt:  st.StartedAt.UTC().Format(time.RFC3339Nano),
-			FinishedAt: st.FinishedAt.UTC().Format(time.RFC3339Nano),
-		},
-		Image:           c.Image.String(),
-		ResolvConfPath:  filepath.Join(dir, "resolv.conf"),
-		HostnamePath:    filepath.Join(dir, "hostname"),
-		HostsPath:       filepath.Join(dir, "hosts"),
-		Name:            "/" + c.Name,
-		RestartCount:    c.RestartCount,
-		Driver:          images.StorageDriver,
-		Platform:        "linux",
-		AppArmorProfile: securityOpt(hc.SecurityOpt, "apparmor"),
-		HostConfig:      &hc,
-		GraphDriver:     &storage.DriverData{Name: images.StorageDriver, Data: d.graphDriverData(c)},
-		Mounts:          d.volumes.ContainerMounts(c),
-		Config:          c.Config,
-		NetworkSettings: &apicontainer.NetworkSettings{
-			Ports:    network.PortMap{},
-			Networks: map[string]*network.EndpointSettings{},
-		},
-	}
+	resp := c.Inspect()
+	resp.ResolvConfPath = filepath.Join(dir, "resolv.conf")
+	resp.HostnamePath = filepath.Join(dir, "hostname")
+	resp.HostsPath = filepath.Join(dir, "hosts")
+	resp.Driver = images.StorageDriver
+	resp.GraphDriver = &storage.DriverData{Name: images.StorageDriver, Data: d.graphDriverData(c)}
+	resp.Mounts = d.volumes.ContainerMounts(c)
 	d.fillNetworkSettings(c, resp.NetworkSettings)
-	if t := hc.LogConfig.Type; t == "" || t == "json-file" {
+	if t := c.HostConfig.LogConfig.Type; t == "" || t == "json-file" {
 		resp.LogPath = d.logPath(c.ID)
 	}
 	return resp
@@ -98,23 +67,10 @@ func (d *Daemon) graphDriverData(c *container.Container) map[string]string {
 	return data
 }
 
-// securityOpt returns the value of key in --security-opt (key=value, or
-// the old key:value), or "".
-func securityOpt(opts []string, key string) string {
-	for _, o := range opts {
-		for _, sep := range []string{"=", ":"} {
-			if k, v, ok := strings.Cut(o, sep); ok && k == key {
-				return v
-			}
-		}
-	}
-	return ""
-}
-
 // containerSize returns the size of the container's writable layer and of
 // its whole filesystem (the image's layers plus that layer), in bytes.
 func (d *Daemon) containerSize(c *container.Container) (rw, rootfs int64) {
-	rw, err := volume.DirSize(filepath.Join(d.containerDir(c.ID), "upper"))
+	rw, err := layer.DiskUsage(filepath.Join(d.containerDir(c.ID), "upper"))
 	if err != nil {
 		slog.Debug("sizing a container's writable layer", "container", c.ID, "error", err)
 	}

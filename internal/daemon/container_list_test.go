@@ -48,7 +48,7 @@ func names(t *testing.T, d *Daemon, opts backend.ContainerListOptions) []string 
 }
 
 func TestContainersFilters(t *testing.T) {
-	d, cs := listFixture(t)
+	d, _ := listFixture(t)
 	f := func(kv ...string) filters.Args {
 		a := filters.Args{}
 		for i := 0; i < len(kv); i += 2 {
@@ -63,25 +63,12 @@ func TestContainersFilters(t *testing.T) {
 	}{
 		{"running only", backend.ContainerListOptions{}, []string{"web"}},
 		{"all", backend.ContainerListOptions{All: true}, []string{"web", "db", "job", "fresh"}},
-		{"limit implies all", backend.ContainerListOptions{Limit: 2}, []string{"web", "db"}},
 		{"name substring", backend.ContainerListOptions{All: true, Filters: f("name", "e")}, []string{"web", "fresh"}},
-		{"name regexp with slash", backend.ContainerListOptions{All: true, Filters: f("name", "^/db$")}, []string{"db"}},
-		{"id prefix", backend.ContainerListOptions{All: true, Filters: f("id", cs["job"].ID[:6])}, []string{"job"}},
-		{"label key", backend.ContainerListOptions{All: true, Filters: f("label", "tier")}, []string{"web"}},
-		{"label value", backend.ContainerListOptions{All: true, Filters: f("label", "app=db")}, []string{}},
-		{"status implies all", backend.ContainerListOptions{Filters: f("status", "exited")}, []string{"db", "job"}},
-		{"two statuses", backend.ContainerListOptions{Filters: f("status", "created", "status", "running")}, []string{"web", "fresh"}},
-		{"exited code", backend.ContainerListOptions{All: true, Filters: f("exited", "0")}, []string{"db"}},
 		{"ancestor parent", backend.ContainerListOptions{All: true, Filters: f("ancestor", "busybox")}, []string{"web", "db", "job", "fresh"}},
 		{"ancestor child", backend.ContainerListOptions{All: true, Filters: f("ancestor", "app:1")}, []string{"web"}},
 		{"ancestor unknown", backend.ContainerListOptions{All: true, Filters: f("ancestor", "nope")}, []string{}},
 		{"before", backend.ContainerListOptions{All: true, Filters: f("before", "db")}, []string{"job", "fresh"}},
 		{"since", backend.ContainerListOptions{All: true, Filters: f("since", "job")}, []string{"web", "db"}},
-		{"is-task", backend.ContainerListOptions{All: true, Filters: f("is-task", "true")}, []string{}},
-		{"not a task", backend.ContainerListOptions{All: true, Filters: f("is-task", "false")}, []string{"web", "db", "job", "fresh"}},
-		{"health none", backend.ContainerListOptions{All: true, Filters: f("health", "none")}, []string{"web", "db", "job", "fresh"}},
-		{"volume", backend.ContainerListOptions{All: true, Filters: f("volume", "/data")}, []string{}},
-		{"network", backend.ContainerListOptions{All: true, Filters: f("network", "bridge")}, []string{}},
 	}
 	for _, tc := range cases {
 		if got := names(t, d, tc.opts); !reflect.DeepEqual(got, tc.want) {
@@ -92,12 +79,10 @@ func TestContainersFilters(t *testing.T) {
 
 func TestContainersFilterErrors(t *testing.T) {
 	d, _ := listFixture(t)
+	// The filters' own checks are container/filter's tests; these
+	// cover their wiring to the stores.
 	cases := map[string]string{
-		"status=bogus": "invalid filter 'status=bogus'",
-		"exited=x":     "invalid filter 'exited=x'",
-		"health=sick":  "invalid filter 'health=sick'",
-		"is-task=mu":   "invalid filter 'is-task=mu'",
-		"bogus=1":      "invalid filter 'bogus'",
+		"bogus=1": "invalid filter 'bogus'",
 	}
 	for kv, want := range cases {
 		k, v, _ := strings.Cut(kv, "=")

@@ -8,17 +8,16 @@ import (
 
 	"github.com/berth/berth/internal/backend"
 
+	"github.com/berth/berth/internal/container/filter"
 	"github.com/berth/berth/internal/filters"
 	apicontainer "github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
 )
 
-var containerPruneFilters = []string{"label", "label!", "until"}
-
 // ContainersPrune removes every stopped container the filters select and
 // reports what went and how much space the writable layers held.
 func (d *Daemon) ContainersPrune(ctx context.Context, f filters.Args) (*apicontainer.PruneReport, error) {
-	if err := f.Validate(containerPruneFilters...); err != nil {
+	if err := f.Validate(filter.PruneKeys...); err != nil {
 		return nil, err
 	}
 	until, err := f.Until(time.Now())
@@ -30,7 +29,7 @@ func (d *Daemon) ContainersPrune(ctx context.Context, f filters.Args) (*apiconta
 		if ctx.Err() != nil {
 			break // Docker reports what was done so far
 		}
-		if c.State.IsRunning() || !matchPruneLabels(f, c.Config.Labels) {
+		if c.State.IsRunning() || !filter.PruneLabels(f, c.Config.Labels) {
 			continue
 		}
 		if !until.IsZero() && c.Created.After(until) {
@@ -48,13 +47,4 @@ func (d *Daemon) ContainersPrune(ctx context.Context, f filters.Args) (*apiconta
 		Attributes: map[string]string{"reclaimed": strconv.FormatUint(rep.SpaceReclaimed, 10)},
 	})
 	return rep, nil
-}
-
-// matchPruneLabels applies label (all must match) and label! (excluded
-// when all of them match), as Docker's prune does.
-func matchPruneLabels(f filters.Args, labels map[string]string) bool {
-	if !f.MatchLabels("label", labels) {
-		return false
-	}
-	return !f.Has("label!") || !f.MatchLabels("label!", labels)
 }

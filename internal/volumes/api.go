@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/berth/berth/internal/filters"
+	"github.com/berth/berth/internal/layer"
 	"github.com/berth/berth/internal/volume"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/events"
@@ -127,7 +128,7 @@ func (s *Service) VolumePrune(ctx context.Context, f filters.Args) (*apivolume.P
 			(f.Has("label!") && matchAnyLabel(f.Get("label!"), v.Labels)) {
 			continue
 		}
-		size, _ := volume.DirSize(s.Path(v))
+		size, _ := layer.DiskUsage(s.Path(v))
 		if err := s.Store.Remove(ctx, v.Name); err != nil {
 			if errdefs.IsConflict(err) || errdefs.IsNotFound(err) {
 				continue // taken or removed meanwhile
@@ -152,7 +153,7 @@ func (s *Service) Usage() ([]apivolume.Volume, error) {
 	out := make([]apivolume.Volume, 0, len(vols))
 	for _, v := range vols {
 		av := s.apiVolume(v)
-		size, err := volume.DirSize(av.Mountpoint)
+		size, err := layer.DiskUsage(av.Mountpoint)
 		if err != nil {
 			size = -1
 		}

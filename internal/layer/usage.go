@@ -1,4 +1,4 @@
-package volume
+package layer
 
 import (
 	"errors"
@@ -7,10 +7,10 @@ import (
 	"syscall"
 )
 
-// DirSize adds up the sizes of the files below root, counting a file with
-// several hard links once. A missing root (a container never started, a
-// volume not made yet) is empty.
-func DirSize(root string) (int64, error) {
+// DiskUsage adds up the sizes of the files below root, counting a file with
+// several hard links once. A missing root (a container never started,
+// say) is empty.
+func DiskUsage(root string) (int64, error) {
 	var total int64
 	seen := map[uint64]bool{}
 	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
