@@ -66,7 +66,7 @@ func run(cfg *daemonConfig) error {
 		containerrouter.NewRouter(d),
 		buildrouter.NewRouter(d),
 		distributionrouter.NewRouter(d),
-		networkrouter.NewRouter(d),
+		networkrouter.NewRouter(d.Networks()),
 		volumerouter.NewRouter(d.Volumes()),
 		unsupported.NewRouter(),
 	)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/berth/berth/internal/container"
+	"github.com/berth/berth/internal/container/spec"
 	"github.com/berth/berth/internal/images"
 	"github.com/containerd/errdefs"
 	apicontainer "github.com/moby/moby/api/types/container"
@@ -33,6 +34,9 @@ func (d *Daemon) ContainerCreate(ctx context.Context, name string, req *apiconta
 	}
 	warnings, err := container.CheckHostConfig(hc)
 	if err != nil {
+		return resp, err
+	}
+	if err := spec.CheckCapabilities(hc.CapAdd, hc.CapDrop); err != nil {
 		return resp, err
 	}
 	if _, err := logOptions(&container.Container{HostConfig: hc}); err != nil {
@@ -76,13 +80,10 @@ func (d *Daemon) ContainerCreate(ctx context.Context, name string, req *apiconta
 	if c.Config.Hostname == "" {
 		c.Config.Hostname = c.ID[:12]
 	}
-	if c.Name == "" {
-		c.Name = container.GenerateName(d.containers.NameInUse)
-	}
-	if err := d.checkNetworks(c, req.NetworkingConfig); err != nil {
+	if err := d.networks.CheckNetworks(c, req.NetworkingConfig); err != nil {
 		return resp, err
 	}
-	c.Networks = d.endpointConfigs(req.NetworkingConfig)
+	c.Networks = d.networks.EndpointConfigs(req.NetworkingConfig)
 	if err := d.volumes.CreateMounts(ctx, c); err != nil {
 		return resp, err
 	}

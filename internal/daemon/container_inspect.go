@@ -39,7 +39,7 @@ func (d *Daemon) inspect(c *container.Container) *apicontainer.InspectResponse {
 	resp.Driver = images.StorageDriver
 	resp.GraphDriver = &storage.DriverData{Name: images.StorageDriver, Data: d.graphDriverData(c)}
 	resp.Mounts = d.volumes.ContainerMounts(c)
-	d.fillNetworkSettings(c, resp.NetworkSettings)
+	d.networks.FillNetworkSettings(c, resp.NetworkSettings)
 	if t := c.HostConfig.LogConfig.Type; t == "" || t == "json-file" {
 		resp.LogPath = d.logPath(c.ID)
 	}

@@ -59,8 +59,8 @@ func (d *Daemon) summary(c *container.Container, now time.Time) apicontainer.Sum
 	s := c.Summary(now)
 	s.Image = d.imageName(c)
 	s.Mounts = d.volumes.ContainerMounts(c)
-	s.Ports = d.portSummaries(c.ID)
-	s.NetworkSettings.Networks = d.endpointSettings(c)
+	s.Ports = d.networks.PortSummaries(c.ID)
+	s.NetworkSettings.Networks = d.networks.EndpointSettings(c)
 	return s
 }
 

@@ -29,13 +29,13 @@ func (d *Daemon) writeEtcFiles(c *container.Container) (map[string]string, error
 	cfg := etc.Config{
 		Hostname:   c.Config.Hostname,
 		ExtraHosts: c.HostConfig.ExtraHosts,
-		LinkHosts:  d.linkHosts(c),
-		IPs:        d.containerIPs(c.ID),
+		LinkHosts:  d.networks.LinkHosts(c),
+		IPs:        d.networks.ContainerIPs(c.ID),
 		DNS:        c.HostConfig.DNS,
 		DNSSearch:  c.HostConfig.DNSSearch,
 		DNSOptions: c.HostConfig.DNSOptions,
 	}
-	if gw := d.embeddedDNS(c.ID); gw.IsValid() {
+	if gw := d.networks.EmbeddedDNS(c.ID); gw.IsValid() {
 		cfg.DNS = []netip.Addr{gw} // the embedded DNS forwards the rest
 	}
 	return etc.Write(d.containerDir(c.ID), cfg)

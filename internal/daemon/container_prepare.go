@@ -51,11 +51,11 @@ func (e environment) Prepare(ctx context.Context, c *container.Container) (_ *su
 		return nil, err
 	}
 	undo = append(undo, func() { mount.Unmount(rootfs) })
-	netns, attachNet, err := d.setupNetwork(ctx, c)
+	netns, attachNet, err := d.networks.Setup(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	undo = append(undo, func() { d.releaseNetwork(context.Background(), c) })
+	undo = append(undo, func() { d.networks.Release(context.Background(), c) })
 	// Endpoints are attached while the runtime creates the container (the
 	// namespace exists already); they must be in place before start.
 	netErr := make(chan error, 1)
@@ -127,7 +127,7 @@ func (e environment) Release(ctx context.Context, c *container.Container) {
 		slog.Warn("unmounting container rootfs", "container", c.ID, "error", err)
 	}
 	os.RemoveAll(d.bundleDir(c.ID))
-	d.releaseNetwork(ctx, c)
+	d.networks.Release(ctx, c)
 }
 
 // mountRootfs mounts the container's overlay unless it already is (a

@@ -82,7 +82,7 @@ func (d *Daemon) cleanupContainer(ctx context.Context, c *container.Container) e
 		return err
 	}
 	removeCgroups(cgroupsPath(c.ID))
-	d.releaseNetwork(ctx, c)
+	d.networks.Release(ctx, c)
 	if err := os.RemoveAll(d.bundleDir(c.ID)); err != nil {
 		return err
 	}

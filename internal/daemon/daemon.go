@@ -19,7 +19,7 @@ import (
 	"github.com/berth/berth/internal/events"
 	"github.com/berth/berth/internal/image"
 	"github.com/berth/berth/internal/images"
-	"github.com/berth/berth/internal/network"
+	"github.com/berth/berth/internal/networks"
 	"github.com/berth/berth/internal/runtime"
 	"github.com/berth/berth/internal/snapshot"
 	"github.com/berth/berth/internal/supervisor"
@@ -63,7 +63,7 @@ type Daemon struct {
 	volumes *volumes.Service
 
 	// networks owns networks, endpoints and Berth's nftables table.
-	networks *network.Manager
+	networks *networks.Service
 }
 
 // New opens the data root described by cfg, refusing if another berthd
@@ -180,3 +180,6 @@ func (d *Daemon) newSupervisor() *supervisor.Supervisor {
 
 // Volumes is the volume service, which serves the volume routes itself.
 func (d *Daemon) Volumes() *volumes.Service { return d.volumes }
+
+// Networks is the network service, which serves the network routes itself.
+func (d *Daemon) Networks() *networks.Service { return d.networks }

@@ -1,4 +1,4 @@
-package daemon
+package networks
 
 import (
 	"context"
@@ -16,10 +16,15 @@ import (
 	apinetwork "github.com/moby/moby/api/types/network"
 )
 
-// netnsPath is where a container's network namespace is bind-mounted; it
+// NetNSPath is where a container's network namespace is bind-mounted; it
 // outlives berthd, so a running container keeps its network across
 // daemon restarts.
-func (d *Daemon) netnsPath(id string) string { return filepath.Join(d.cfg.ExecRoot, "netns", id) }
+func (s *Service) NetNSPath(id string) string {
+	if s == nil {
+		return "" // no network service: no namespaces either
+	}
+	return filepath.Join(s.netnsDir, id)
+}
 
 // primaryNetwork is the network the container's network mode names;
 // "" for host and container:<id>.
@@ -36,33 +41,33 @@ func primaryNetwork(c *container.Container) string {
 	}
 }
 
-// setupNetwork makes the container's network namespace and returns its path
+// Setup makes the container's network namespace and returns its path
 // with the function that attaches the container's endpoints inside it (nil
 // when there is nothing to attach). The runtime needs the namespace to
 // create the container; the endpoints only have to be there before start,
 // so the caller runs attach while the runtime works.
-func (d *Daemon) setupNetwork(ctx context.Context, c *container.Container) (_ string, attach func(context.Context) error, err error) {
+func (s *Service) Setup(ctx context.Context, c *container.Container) (_ string, attach func(context.Context) error, err error) {
 	switch m := c.HostConfig.NetworkMode; {
 	case m.IsHost():
 		return "host", nil, nil
 	case m.IsContainer():
-		other, err := d.containers.Get(m.ConnectedContainer())
+		other, err := s.containers.Get(m.ConnectedContainer())
 		if err != nil {
 			return "", nil, err
 		}
 		if !other.State.IsRunning() {
 			return "", nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("cannot join network namespace of a non running container: container %s is %s", other.ShortID(), other.State.Status))
 		}
-		if p := d.netnsPath(other.ID); network.NetNSMounted(p) {
+		if p := s.NetNSPath(other.ID); network.NetNSMounted(p) {
 			return p, nil, nil
 		}
 		return fmt.Sprintf("/proc/%d/ns/net", other.State.Pid), nil, nil
 	}
-	if _, err := d.linkedContainers(c); err != nil {
+	if _, err := s.linkedContainers(c); err != nil {
 		return "", nil, err
 	}
-	path := d.netnsPath(c.ID)
-	d.releaseNetwork(ctx, c) // what an earlier run left
+	path := s.NetNSPath(c.ID)
+	s.Release(ctx, c) // what an earlier run left
 	if err := network.CreateNetNS(path); err != nil {
 		return "", nil, err
 	}
@@ -70,7 +75,7 @@ func (d *Daemon) setupNetwork(ctx context.Context, c *container.Container) (_ st
 	primary := primaryNetwork(c)
 	ports, err := portMappings(c)
 	if err != nil {
-		d.releaseNetwork(ctx, c)
+		s.Release(ctx, c)
 		return "", nil, err
 	}
 	order := []string{primary}
@@ -87,7 +92,7 @@ func (d *Daemon) setupNetwork(ctx context.Context, c *container.Container) (_ st
 			if i == 0 {
 				o.Ports = ports
 			}
-			if _, err := d.networks.Attach(ctx, ref, o, path); err != nil {
+			if _, err := s.Attach(ctx, ref, o, path); err != nil {
 				return err
 			}
 		}
@@ -96,15 +101,15 @@ func (d *Daemon) setupNetwork(ctx context.Context, c *container.Container) (_ st
 	return path, attach, nil
 }
 
-// releaseNetwork removes the container's endpoints and its namespace.
-func (d *Daemon) releaseNetwork(ctx context.Context, c *container.Container) {
-	if d.networks == nil {
+// Release removes the container's endpoints and its namespace.
+func (s *Service) Release(ctx context.Context, c *container.Container) {
+	if s == nil {
 		return
 	}
-	if err := d.networks.Teardown(ctx, c.ID); err != nil {
+	if err := s.Teardown(ctx, c.ID); err != nil {
 		slog.Warn("removing container endpoints", "container", c.ID, "error", err)
 	}
-	if err := network.DeleteNetNS(d.netnsPath(c.ID)); err != nil {
+	if err := network.DeleteNetNS(s.NetNSPath(c.ID)); err != nil {
 		slog.Warn("removing container netns", "container", c.ID, "error", err)
 	}
 }
@@ -143,13 +148,13 @@ func portMappings(c *container.Container) ([]network.PortMapping, error) {
 	return out, nil
 }
 
-// containerIPs lists the container's addresses, for /etc/hosts.
-func (d *Daemon) containerIPs(id string) []netip.Addr {
+// ContainerIPs lists the container's addresses, for /etc/hosts.
+func (s *Service) ContainerIPs(id string) []netip.Addr {
 	var out []netip.Addr
-	if d.networks == nil {
+	if s == nil {
 		return nil
 	}
-	for _, ep := range d.networks.Endpoints(id, "") {
+	for _, ep := range s.Endpoints(id, "") {
 		if ep.IP.IsValid() {
 			out = append(out, ep.IP)
 		}
@@ -157,14 +162,14 @@ func (d *Daemon) containerIPs(id string) []netip.Addr {
 	return out
 }
 
-// embeddedDNS is the resolver address of the container's first user
+// EmbeddedDNS is the resolver address of the container's first user
 // network; zero when it has none (default bridge keeps the host's).
-func (d *Daemon) embeddedDNS(id string) netip.Addr {
-	if d.networks == nil {
+func (s *Service) EmbeddedDNS(id string) netip.Addr {
+	if s == nil {
 		return netip.Addr{}
 	}
-	for _, ep := range d.networks.Endpoints(id, "") {
-		if n, err := d.networks.Get(ep.NetworkID); err == nil && n.UserDefined() && n.Driver == "bridge" {
+	for _, ep := range s.Endpoints(id, "") {
+		if n, err := s.Get(ep.NetworkID); err == nil && n.UserDefined() && n.Driver == "bridge" {
 			return n.Gateway
 		}
 	}
@@ -172,30 +177,30 @@ func (d *Daemon) embeddedDNS(id string) netip.Addr {
 }
 
 // NetworkConnect implements the network router's Backend.
-func (d *Daemon) NetworkConnect(ctx context.Context, ref string, req apinetwork.ConnectRequest) error {
-	n, err := d.networks.Get(ref)
+func (s *Service) NetworkConnect(ctx context.Context, ref string, req apinetwork.ConnectRequest) error {
+	n, err := s.Get(ref)
 	if err != nil {
 		return err
 	}
-	c, err := d.containers.Get(req.Container)
+	c, err := s.containers.Get(req.Container)
 	if err != nil {
 		return err
 	}
-	unlock := d.containers.Lock(c.ID)
+	unlock := s.containers.Lock(c.ID)
 	defer unlock()
 	if m := c.HostConfig.NetworkMode; m.IsHost() || m.IsNone() || m.IsContainer() {
 		return errdefs.ErrInvalidArgument.WithMessage("container sharing network namespace with another container or host cannot be connected to any other network")
 	}
 	ec := endpointConfig(req.EndpointConfig)
-	if _, ok := c.Networks[n.Name]; ok || primaryNetwork(c) == n.Name || len(d.networks.Endpoints(c.ID, n.ID)) > 0 {
+	if _, ok := c.Networks[n.Name]; ok || primaryNetwork(c) == n.Name || len(s.Endpoints(c.ID, n.ID)) > 0 {
 		return errdefs.ErrPermissionDenied.WithMessage(fmt.Sprintf("endpoint with name %s already exists in network %s", c.Name, n.Name))
 	}
 	if c.State.IsRunning() {
-		if _, err := d.networks.Attach(ctx, n.ID, network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, IP: ec.IP, Aliases: ec.Aliases, Links: userLinks(ec.Links)}, d.netnsPath(c.ID)); err != nil {
+		if _, err := s.Attach(ctx, n.ID, network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, IP: ec.IP, Aliases: ec.Aliases, Links: userLinks(ec.Links)}, s.NetNSPath(c.ID)); err != nil {
 			return err
 		}
 	}
-	_, err = d.containers.Update(c.ID, func(c *container.Container) error {
+	_, err = s.containers.Update(c.ID, func(c *container.Container) error {
 		if c.Networks == nil {
 			c.Networks = map[string]container.EndpointConfig{}
 		}
@@ -206,28 +211,28 @@ func (d *Daemon) NetworkConnect(ctx context.Context, ref string, req apinetwork.
 }
 
 // NetworkDisconnect implements the network router's Backend.
-func (d *Daemon) NetworkDisconnect(ctx context.Context, ref string, req apinetwork.DisconnectRequest) error {
-	n, err := d.networks.Get(ref)
+func (s *Service) NetworkDisconnect(ctx context.Context, ref string, req apinetwork.DisconnectRequest) error {
+	n, err := s.Get(ref)
 	if err != nil {
 		return err
 	}
-	c, err := d.containers.Get(req.Container)
+	c, err := s.containers.Get(req.Container)
 	if err != nil {
 		return err
 	}
-	unlock := d.containers.Lock(c.ID)
+	unlock := s.containers.Lock(c.ID)
 	defer unlock()
 	_, recorded := c.Networks[n.Name]
-	attached := len(d.networks.Endpoints(c.ID, n.ID)) > 0
+	attached := len(s.Endpoints(c.ID, n.ID)) > 0
 	if !recorded && !attached && primaryNetwork(c) != n.Name {
 		return errdefs.ErrNotFound.WithMessage(fmt.Sprintf("container %s is not connected to network %s", c.ShortID(), n.Name))
 	}
 	if attached {
-		if err := d.networks.Detach(ctx, n.ID, c.ID); err != nil {
+		if err := s.Detach(ctx, n.ID, c.ID); err != nil {
 			return err
 		}
 	}
-	_, err = d.containers.Update(c.ID, func(c *container.Container) error {
+	_, err = s.containers.Update(c.ID, func(c *container.Container) error {
 		delete(c.Networks, n.Name)
 		delete(c.Networks, n.ID)
 		return nil
@@ -235,15 +240,15 @@ func (d *Daemon) NetworkDisconnect(ctx context.Context, ref string, req apinetwo
 	return err
 }
 
-// checkNetworks refuses a create whose networks do not exist, as Docker
+// CheckNetworks refuses a create whose networks do not exist, as Docker
 // does, before anything is stored.
-func (d *Daemon) checkNetworks(c *container.Container, nc *apinetwork.NetworkingConfig) error {
+func (s *Service) CheckNetworks(c *container.Container, nc *apinetwork.NetworkingConfig) error {
 	if p := primaryNetwork(c); p != "" {
-		if _, err := d.networks.Get(p); err != nil {
+		if _, err := s.Get(p); err != nil {
 			return err
 		}
 	}
-	if err := d.checkLinks(c); err != nil {
+	if err := s.checkLinks(c); err != nil {
 		return err
 	}
 	if nc != nil {
@@ -251,7 +256,7 @@ func (d *Daemon) checkNetworks(c *container.Container, nc *apinetwork.Networking
 			if strings.HasPrefix(ref, "container:") {
 				continue
 			}
-			if _, err := d.networks.Get(endpointRef(ref)); err != nil {
+			if _, err := s.Get(endpointRef(ref)); err != nil {
 				return err
 			}
 		}
@@ -259,21 +264,21 @@ func (d *Daemon) checkNetworks(c *container.Container, nc *apinetwork.Networking
 	return nil
 }
 
-// endpointConfigs are run's --network-alias, --ip and extra networks,
+// EndpointConfigs are run's --network-alias, --ip and extra networks,
 // kept in the record for every start of the container.
-func (d *Daemon) endpointConfigs(nc *apinetwork.NetworkingConfig) map[string]container.EndpointConfig {
+func (s *Service) EndpointConfigs(nc *apinetwork.NetworkingConfig) map[string]container.EndpointConfig {
 	if nc == nil || len(nc.EndpointsConfig) == 0 {
 		return nil
 	}
 	wanted := map[string]container.EndpointConfig{}
-	for ref, s := range nc.EndpointsConfig {
+	for ref, es := range nc.EndpointsConfig {
 		if strings.HasPrefix(ref, "container:") {
 			continue
 		}
-		if n, err := d.networks.Get(endpointRef(ref)); err == nil {
+		if n, err := s.Get(endpointRef(ref)); err == nil {
 			ref = n.Name
 		}
-		wanted[ref] = endpointConfig(s)
+		wanted[ref] = endpointConfig(es)
 	}
 	return wanted
 }

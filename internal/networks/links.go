@@ -1,4 +1,4 @@
-package daemon
+package networks
 
 import (
 	"fmt"
@@ -40,11 +40,11 @@ func usesLegacyLinks(c *container.Container) bool {
 // linkTarget finds the container a link names, following
 // --network container:<x> to the container owning the namespace, and
 // refuses a host-network target as Docker does.
-func (d *Daemon) linkTarget(name string) (*container.Container, error) {
-	child, err := d.containers.Get(name)
+func (s *Service) linkTarget(name string) (*container.Container, error) {
+	child, err := s.containers.Get(name)
 	for seen := 0; err == nil && child.HostConfig.NetworkMode.IsContainer() && seen < 8; seen++ {
 		name = child.HostConfig.NetworkMode.ConnectedContainer()
-		child, err = d.containers.Get(name)
+		child, err = s.containers.Get(name)
 	}
 	if err != nil {
 		if errdefs.IsNotFound(err) {
@@ -65,7 +65,7 @@ func errConflictHostNetworkAndLinks() error {
 }
 
 // checkLinks refuses, at create, links to containers that do not exist.
-func (d *Daemon) checkLinks(c *container.Container) error {
+func (s *Service) checkLinks(c *container.Container) error {
 	if len(c.HostConfig.Links) == 0 || !usesLegacyLinks(c) {
 		return nil
 	}
@@ -77,7 +77,7 @@ func (d *Daemon) checkLinks(c *container.Container) error {
 		if err != nil {
 			return err
 		}
-		if _, err := d.linkTarget(name); err != nil {
+		if _, err := s.linkTarget(name); err != nil {
 			return err
 		}
 	}
@@ -87,7 +87,7 @@ func (d *Daemon) checkLinks(c *container.Container) error {
 // linkedContainers resolves the container's default-bridge links at
 // start; a linked container that is not running stops the start, with
 // Docker's words.
-func (d *Daemon) linkedContainers(c *container.Container) (map[string]*container.Container, error) {
+func (s *Service) linkedContainers(c *container.Container) (map[string]*container.Container, error) {
 	if len(c.HostConfig.Links) == 0 || primaryNetwork(c) != "bridge" {
 		return nil, nil
 	}
@@ -97,7 +97,7 @@ func (d *Daemon) linkedContainers(c *container.Container) (map[string]*container
 		if err != nil {
 			return nil, err
 		}
-		child, err := d.linkTarget(name)
+		child, err := s.linkTarget(name)
 		if err != nil {
 			return nil, err
 		}
@@ -109,15 +109,15 @@ func (d *Daemon) linkedContainers(c *container.Container) (map[string]*container
 	return out, nil
 }
 
-// linkHosts are the /etc/hosts lines of the container's default-bridge
+// LinkHosts are the /etc/hosts lines of the container's default-bridge
 // links: the linked container's address on the default bridge, then the
 // alias, its hostname and, when it differs from the alias, its name.
-func (d *Daemon) linkHosts(c *container.Container) string {
-	children, err := d.linkedContainers(c)
+func (s *Service) LinkHosts(c *container.Container) string {
+	children, err := s.linkedContainers(c)
 	if err != nil || len(children) == 0 {
 		return ""
 	}
-	bridge, err := d.networks.Get("bridge")
+	bridge, err := s.Get("bridge")
 	if err != nil {
 		return ""
 	}
@@ -128,7 +128,7 @@ func (d *Daemon) linkHosts(c *container.Container) string {
 		if child == nil {
 			continue
 		}
-		eps := d.networks.Endpoints(child.ID, bridge.ID)
+		eps := s.Endpoints(child.ID, bridge.ID)
 		if len(eps) == 0 || !eps[0].IP.IsValid() {
 			continue
 		}

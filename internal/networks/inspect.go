@@ -1,4 +1,4 @@
-package daemon
+package networks
 
 import (
 	"fmt"
@@ -14,12 +14,12 @@ import (
 	apinetwork "github.com/moby/moby/api/types/network"
 )
 
-// endpointSettings describes the container's endpoints per network name:
+// EndpointSettings describes the container's endpoints per network name:
 // the live ones, and for a container that is not running the networks it
 // will join, as Docker shows them before start.
-func (d *Daemon) endpointSettings(c *container.Container) map[string]*apinetwork.EndpointSettings {
-	out := d.liveEndpointSettings(c.ID)
-	if d.networks == nil || c.State.IsRunning() {
+func (s *Service) EndpointSettings(c *container.Container) map[string]*apinetwork.EndpointSettings {
+	out := s.liveEndpointSettings(c.ID)
+	if s == nil || c.State.IsRunning() {
 		return out
 	}
 	wanted := maps.Clone(c.Networks)
@@ -32,7 +32,7 @@ func (d *Daemon) endpointSettings(c *container.Container) map[string]*apinetwork
 		}
 	}
 	for ref, ec := range wanted {
-		n, err := d.networks.Get(ref)
+		n, err := s.Get(ref)
 		if err != nil {
 			continue
 		}
@@ -52,13 +52,13 @@ func (d *Daemon) endpointSettings(c *container.Container) map[string]*apinetwork
 }
 
 // liveEndpointSettings describes the endpoints that exist now.
-func (d *Daemon) liveEndpointSettings(id string) map[string]*apinetwork.EndpointSettings {
+func (s *Service) liveEndpointSettings(id string) map[string]*apinetwork.EndpointSettings {
 	out := map[string]*apinetwork.EndpointSettings{}
-	if d.networks == nil {
+	if s == nil {
 		return out
 	}
-	for _, ep := range d.networks.Endpoints(id, "") {
-		n, err := d.networks.Get(ep.NetworkID)
+	for _, ep := range s.Endpoints(id, "") {
+		n, err := s.Get(ep.NetworkID)
 		if err != nil {
 			continue
 		}
@@ -84,39 +84,39 @@ func (d *Daemon) liveEndpointSettings(id string) map[string]*apinetwork.Endpoint
 	return out
 }
 
-// fillNetworkSettings adds endpoints and published ports to inspect.
-func (d *Daemon) fillNetworkSettings(c *container.Container, ns *apicontainer.NetworkSettings) {
-	ns.Networks = d.endpointSettings(c)
+// FillNetworkSettings adds endpoints and published ports to inspect.
+func (s *Service) FillNetworkSettings(c *container.Container, ns *apicontainer.NetworkSettings) {
+	ns.Networks = s.EndpointSettings(c)
 	if c.State.IsRunning() {
-		if network.NetNSMounted(d.netnsPath(c.ID)) {
-			ns.SandboxKey = d.netnsPath(c.ID)
+		if network.NetNSMounted(s.NetNSPath(c.ID)) {
+			ns.SandboxKey = s.NetNSPath(c.ID)
 		}
 		for port := range c.Config.ExposedPorts {
 			ns.Ports[port] = nil
 		}
 	}
-	for _, s := range d.portSummaries(c.ID) {
-		p, err := apinetwork.ParsePort(fmt.Sprintf("%d/%s", s.PrivatePort, s.Type))
+	for _, ps := range s.PortSummaries(c.ID) {
+		p, err := apinetwork.ParsePort(fmt.Sprintf("%d/%s", ps.PrivatePort, ps.Type))
 		if err != nil {
 			continue
 		}
 		host := "0.0.0.0"
-		if s.IP.IsValid() {
-			host = s.IP.String()
+		if ps.IP.IsValid() {
+			host = ps.IP.String()
 		}
-		b := apinetwork.PortBinding{HostPort: fmt.Sprint(s.PublicPort)}
+		b := apinetwork.PortBinding{HostPort: fmt.Sprint(ps.PublicPort)}
 		b.HostIP, _ = netip.ParseAddr(host)
 		ns.Ports[p] = append(ns.Ports[p], b)
 	}
 }
 
-// portSummaries lists the published ports for ps.
-func (d *Daemon) portSummaries(id string) []apicontainer.PortSummary {
+// PortSummaries lists the published ports for ps.
+func (s *Service) PortSummaries(id string) []apicontainer.PortSummary {
 	out := []apicontainer.PortSummary{}
-	if d.networks == nil {
+	if s == nil {
 		return out
 	}
-	for _, ep := range d.networks.Endpoints(id, "") {
+	for _, ep := range s.Endpoints(id, "") {
 		for _, p := range ep.Ports {
 			s := apicontainer.PortSummary{PrivatePort: p.ContainerPort, PublicPort: p.HostPort, Type: p.Proto}
 			s.IP = p.HostIP
