@@ -76,7 +76,55 @@ func (d *Daemon) ImageDelete(ctx context.Context, name string, force, prune bool
 		return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is referenced in multiple repositories", shortID(rec.ID)))
 	}
 	deleted, err := d.deleteImage(ctx, rec.ID, refs)
-	return append(out, deleted...), err
+	out = append(out, deleted...)
+	if err != nil || !prune {
+		return out, err
+	}
+	pruned, err := d.pruneParents(ctx, rec.Parent)
+	return append(out, pruned...), err
+}
+
+// pruneParents deletes, as docker rmi does unless told noprune, the
+// untagged parents (a build's intermediate images) that no other image
+// and no container needs any more, nearest first.
+func (d *Daemon) pruneParents(ctx context.Context, parent digest.Digest) ([]apiimage.DeleteResponse, error) {
+	var out []apiimage.DeleteResponse
+	for parent != "" {
+		rec, err := d.images.Get(parent)
+		if errdefs.IsNotFound(err) {
+			return out, nil
+		} else if err != nil {
+			return out, err
+		}
+		refs, err := d.images.Refs()
+		if err != nil {
+			return out, err
+		}
+		recs, err := d.images.List()
+		if err != nil {
+			return out, err
+		}
+		running, stopped := d.imageUsers(rec.ID.String())
+		if len(refs[rec.ID]) > 0 || len(running)+len(stopped) > 0 || hasChild(recs, rec.ID) {
+			return out, nil
+		}
+		deleted, err := d.deleteImage(ctx, rec.ID, nil)
+		out = append(out, deleted...)
+		if err != nil {
+			return out, err
+		}
+		parent = rec.Parent
+	}
+	return out, nil
+}
+
+func hasChild(recs []image.Record, id digest.Digest) bool {
+	for _, r := range recs {
+		if r.Parent == id {
+			return true
+		}
+	}
+	return false
 }
 
 // deleteImage removes an image, its remaining names and whatever storage
