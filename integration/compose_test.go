@@ -45,6 +45,12 @@ networks:
 volumes:
   data: {}
 `,
+	"small.yaml": `name: berthproj
+services:
+  worker:
+    image: busybox
+    command: ["sh", "-c", "echo worker $$HOSTNAME; ` + waitTERM + `"]
+`,
 	"web/Dockerfile": "FROM busybox\nRUN echo built > /built.txt\nCMD [\"sh\", \"-c\", \"echo web up $GREETING; " + waitTERM + "\"]\n",
 	".env":           "GREETING=hello-from-env\n",
 }
@@ -139,16 +145,35 @@ func TestComposeProject(t *testing.T) {
 		t.Errorf("up --scale worker=2: %d workers", n)
 	}
 
-	p.ok("--profile", "debug", "up", "-d")
+	p.ok("--profile", "debug", "up", "-d", "--wait")
 	if n := len(projectContainers(t, d, "berthproj", "com.docker.compose.service=debug")); n != 1 {
 		t.Errorf("profile debug: %d debug containers", n)
 	}
+	ids := func() map[string]string {
+		out := map[string]string{}
+		for _, c := range projectContainers(t, d, "berthproj") {
+			out[c.Names[0]] = c.ID
+		}
+		return out
+	}
+	before := ids()
+	p.ok("up", "-d", "--force-recreate", "--no-deps", "web")
+	after := ids()
+	if after["/berthproj-web-1"] == before["/berthproj-web-1"] || after["/berthproj-db-1"] != before["/berthproj-db-1"] {
+		t.Errorf("--force-recreate --no-deps web: before %v, after %v", before, after)
+	}
+	// A file without web makes web an orphan, which --remove-orphans removes.
+	p.ok("-f", "small.yaml", "up", "-d", "--remove-orphans")
+	if n := len(projectContainers(t, d, "berthproj", "com.docker.compose.service=web")); n != 0 {
+		t.Errorf("--remove-orphans left %d web containers", n)
+	}
+	p.ok("up", "-d")
 
-	// logs -f follows new output and keeps going while containers come and go.
+	// logs -f follows new output, past the die events earlier containers
+	// left in the daemon's buffer.
 	follow := p.start("logs", "-f", "db", "worker")
 	follow.waitOutput(t, 30*time.Second, "| db ready", "| worker ")
 	p.ok("exec", "-T", "db", "sh", "-c", "echo followed > /proc/1/fd/1")
-	p.ok("restart", "-t", "1", "worker")
 	follow.waitOutput(t, 30*time.Second, "| followed")
 	select {
 	case <-follow.done:
