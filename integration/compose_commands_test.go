@@ -149,3 +149,36 @@ services:
 		t.Errorf("down --rmi all left %s", image)
 	}
 }
+
+// TestComposeWatch edits a file under a watched path: compose watch syncs
+// it into the running container.
+func TestComposeWatch(t *testing.T) {
+	d := testutil.StartDaemon(t)
+	importBusybox(t, d, "busybox:latest", `CMD ["sh"]`)
+	p := newComposeProject(t, d, map[string]string{
+		"compose.yaml": `name: berthwatch
+services:
+  app:
+    build: ./app
+    develop:
+      watch:
+        - action: sync
+          path: ./app/src
+          target: /src
+`,
+		"app/Dockerfile": "FROM busybox\nCOPY src /src\nCMD [\"sh\", \"-c\", \"" + waitTERM + "\"]\n",
+		"app/src/page":   "v1\n",
+	})
+	t.Cleanup(func() { p.run("down", "-t", "1", "--rmi", "local") })
+	p.ok("up", "-d", "--build")
+	w := p.start("watch", "--no-up")
+	w.waitOutput(t, 30*time.Second, "Watch enabled")
+	if err := os.WriteFile(filepath.Join(p.dir, "app/src/page"), []byte("v2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the edit synced into the container", 30*time.Second, func() bool {
+		out, _, _ := p.run("exec", "-T", "app", "cat", "/src/page")
+		return out == "v2\n"
+	})
+	_ = w.interrupt(t, 10*time.Second)
+}
