@@ -6,6 +6,7 @@ import (
 
 	"github.com/berth/berth/internal/cgroups"
 	"github.com/berth/berth/internal/container"
+	"github.com/berth/berth/internal/network"
 	apicontainer "github.com/moby/moby/api/types/container"
 	"golang.org/x/sys/unix"
 )
@@ -128,7 +129,28 @@ func statsSample(c *container.Container, cg cgroups.Cgroup) (apicontainer.StatsR
 		IoServiceBytesRecursive: blkioEntries(st.IO.ServiceBytes),
 		IoServicedRecursive:     blkioEntries(st.IO.Serviced),
 	}
+	s.Networks = networkStats(c)
 	return s, nil
+}
+
+// networkStats are the counters of the container's own interfaces; a
+// container on the host's network has none of its own, as in Docker.
+func networkStats(c *container.Container) map[string]apicontainer.NetworkStats {
+	if c.State.Pid == 0 || (c.HostConfig != nil && c.HostConfig.NetworkMode.IsHost()) {
+		return nil
+	}
+	ifs, err := network.InterfaceStats(c.State.Pid)
+	if err != nil || len(ifs) == 0 {
+		return nil
+	}
+	out := make(map[string]apicontainer.NetworkStats, len(ifs))
+	for name, n := range ifs {
+		out[name] = apicontainer.NetworkStats{
+			RxBytes: n.RxBytes, RxPackets: n.RxPackets, RxErrors: n.RxErrors, RxDropped: n.RxDropped,
+			TxBytes: n.TxBytes, TxPackets: n.TxPackets, TxErrors: n.TxErrors, TxDropped: n.TxDropped,
+		}
+	}
+	return out
 }
 
 func blkioEntries(in []cgroups.IOEntry) []apicontainer.BlkioStatEntry {
