@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -181,4 +182,40 @@ services:
 		return out == "v2\n"
 	})
 	_ = w.interrupt(t, 10*time.Second)
+}
+
+// TestComposePushWithBerthLogin checks that compose uses the credentials
+// `berth login` stored: both read the docker CLI's config file.
+func TestComposePushWithBerthLogin(t *testing.T) {
+	d := testutil.StartDaemon(t)
+	importBusybox(t, d, "busybox:latest", `CMD ["sh"]`)
+	reg := startRegistry(t, registryOptions{user: "alice", password: "s3cret"})
+	p := newComposeProject(t, d, map[string]string{
+		"compose.yaml":   "name: berthauth\nservices:\n  app:\n    build: ./app\n    image: " + reg.Host + "/team/app:1\n",
+		"app/Dockerfile": "FROM busybox\nRUN echo private > /private\n",
+	})
+	t.Cleanup(func() { p.run("down", "--rmi", "all") })
+	p.ok("build")
+	if _, stderr, code := p.run("push"); code == 0 {
+		t.Fatal("push without credentials succeeded")
+	} else if !strings.Contains(stderr, "unauthorized") && !strings.Contains(stderr, "authentication required") && !strings.Contains(stderr, "no basic auth credentials") {
+		t.Errorf("push without credentials: %s", stderr)
+	}
+	login := exec.Command(filepath.Join(testutil.BuildBinaries(t), "berth"), "-H", d.Host(), "login", "-u", "alice", "--password-stdin", reg.Host)
+	login.Env, login.Stdin = p.env, strings.NewReader("s3cret\n")
+	if out, err := login.CombinedOutput(); err != nil {
+		t.Fatalf("berth login: %v\n%s", err, out)
+	}
+	p.ok("push")
+	req, _ := http.NewRequest("GET", "http://"+reg.Host+"/v2/team/app/tags/list", nil)
+	req.SetBasicAuth("alice", "s3cret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tags struct{ Tags []string }
+	if err := json.NewDecoder(resp.Body).Decode(&tags); err != nil || len(tags.Tags) != 1 {
+		t.Errorf("registry tags after push: %v %v", tags.Tags, err)
+	}
 }
