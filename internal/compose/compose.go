@@ -33,7 +33,9 @@ type Streams struct {
 
 // NewCommand returns the `compose` command. host is called once flags are
 // parsed and says which daemon to use: berth's -H, DOCKER_HOST or its
-// default socket, resolved exactly as for every other berth command.
+// default socket, resolved exactly as for every other berth command. The
+// command belongs under a root command with TraverseChildren (compose's
+// flags come before its subcommand, and its pre-run calls the root's).
 func NewCommand(host func() string, s Streams) (*cobra.Command, error) {
 	in, ok := s.In.(io.ReadCloser)
 	if !ok {
