@@ -77,4 +77,19 @@ func TestImageListHidesIntermediates(t *testing.T) {
 	if out := docker(t, d, "images", "-a", "-q", "--no-trunc"); !strings.Contains(out, chain[0]) || !strings.Contains(out, chain[1]) {
 		t.Errorf("docker images -a lacks the intermediates:\n%s", out)
 	}
+
+	// docker rmi takes the intermediates with it, unless told --no-prune.
+	docker(t, d, "rmi", "layered:1")
+	if got, want := list("?all=1"), sorted(base, head); !slices.Equal(got, want) {
+		t.Errorf("after rmi: all=1 %v, want %v", got, want)
+	}
+	writeFiles(t, dir, map[string]string{"Dockerfile": "FROM busybox\nRUN echo b > /b\nCMD [\"cat\", \"/b\"]\n"})
+	if _, stderr, code := classicBuild(t, d, "-t", "layered:2", dir); code != 0 {
+		t.Fatalf("build: %s", stderr)
+	}
+	before := list("?all=1")
+	docker(t, d, "rmi", "--no-prune", "layered:2")
+	if got := list("?all=1"); len(got) != len(before)-1 {
+		t.Errorf("rmi --no-prune: %d images left of %d, want one less", len(got), len(before))
+	}
 }

@@ -13,7 +13,7 @@ var rules = map[string]struct{ mod, ext []string }{
 	"cmd/berthd":                     {[]string{"internal/config", "internal/daemon", "internal/server"}, []string{pflag}},
 	"cmd/berth":                      {[]string{"internal/cli"}, nil},
 	"internal/cli":                   {[]string{"internal/compose"}, []string{cobra, pflag, mobyAPI, mobyClient, dockerCLI, goUnits, goArchive, patternmatcher, reference, imageSpec, errdefs, xsys}},
-	"internal/compose":               {nil, []string{cobra, dockerCLI, compose}}, // the Compose SDK and the client lib only; never the daemon
+	"internal/compose":               {nil, []string{cobra, dockerCLI, compose, mobyAPI}}, // the Compose SDK and the client lib only; never the daemon
 	"internal/server":                {[]string{"internal/filters", "internal/backend"}, []string{mobyAPI, reference, errdefs, xsys}},
 	"internal/server/router/network": {[]string{"internal/filters", "internal/server/router", "internal/backend"}, []string{mobyAPI, errdefs}},
 	"internal/backend":               {[]string{"internal/filters"}, []string{mobyAPI}},
@@ -42,7 +42,7 @@ var rules = map[string]struct{ mod, ext []string }{
 	"internal/imagearchive":          {nil, []string{imageSpec, digest, reference, errdefs}},
 	"internal/layer":                 {nil, []string{compress, securejoin, errdefs, xsys}},
 	"internal/snapshot":              {nil, []string{digest, errdefs}},
-	"internal/builder":               {[]string{"internal/image"}, []string{dockerfile, dockerImageSpec, patternmatcher, securejoin, errdefs}},
+	"internal/builder":               {[]string{"internal/image"}, []string{dockerfile, dockerImageSpec, patternmatcher, securejoin, errdefs, reference}},
 	"internal/sysinfo":               {nil, []string{xsys}},
 	"internal/archtest":              {nil, nil},
 	"internal/testutil":              {[]string{"*"}, []string{mobyClient, reference, bbolt}},

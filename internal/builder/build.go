@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/containerd/errdefs"
+	"github.com/distribution/reference"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
@@ -94,7 +95,7 @@ func Build(ctx context.Context, be Backend, opts Options) (string, error) {
 			return "", err
 		}
 		for _, t := range opts.Tags {
-			fmt.Fprintf(out, "Successfully tagged %s\n", t)
+			fmt.Fprintf(out, "Successfully tagged %s\n", familiarTag(t))
 		}
 	}
 	return img.ID, nil
@@ -201,3 +202,13 @@ func shortID(id string) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// familiarTag is a -t value as Docker reports it: short, with its tag
+// ("web" reads "web:latest").
+func familiarTag(t string) string {
+	named, err := reference.ParseNormalizedNamed(t)
+	if err != nil {
+		return t
+	}
+	return reference.FamiliarString(reference.TagNameOnly(named))
+}

@@ -16,8 +16,9 @@ const StreamInterval = time.Second
 // streaming, it sends one sample whose precpu was taken an interval
 // earlier, so that a CPU percentage can be computed from it. When the
 // container stops first, the last thing sent is base alone, as Docker
-// sends for a stopped container.
-func (c Cgroup) Stream(ctx context.Context, base apicontainer.StatsResponse, stream bool, running func() bool, ch chan<- apicontainer.StatsResponse) {
+// sends for a stopped container. add, if set, fills in each sample what
+// the cgroup does not know (the network interfaces' counters).
+func (c Cgroup) Stream(ctx context.Context, base apicontainer.StatsResponse, stream bool, running func() bool, add func(*apicontainer.StatsResponse), ch chan<- apicontainer.StatsResponse) {
 	defer close(ch)
 	send := func(s apicontainer.StatsResponse) bool {
 		select {
@@ -27,7 +28,14 @@ func (c Cgroup) Stream(ctx context.Context, base apicontainer.StatsResponse, str
 			return false
 		}
 	}
-	prev, err := c.Sample(base)
+	sample := func() (apicontainer.StatsResponse, error) {
+		s, err := c.Sample(base)
+		if err == nil && add != nil {
+			add(&s)
+		}
+		return s, err
+	}
+	prev, err := sample()
 	if err != nil {
 		send(base) // it stopped meanwhile
 		return
@@ -43,7 +51,7 @@ func (c Cgroup) Stream(ctx context.Context, base apicontainer.StatsResponse, str
 			return
 		case <-tick.C:
 		}
-		cur, err := c.Sample(base)
+		cur, err := sample()
 		if err != nil || !running() {
 			if !stream {
 				send(base)

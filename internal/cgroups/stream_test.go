@@ -11,7 +11,7 @@ import (
 
 func collect(cg Cgroup, stream bool, running func() bool) []apicontainer.StatsResponse {
 	ch := make(chan apicontainer.StatsResponse, 4)
-	go cg.Stream(context.Background(), apicontainer.StatsResponse{ID: "c"}, stream, running, ch)
+	go cg.Stream(context.Background(), apicontainer.StatsResponse{ID: "c"}, stream, running, nil, ch)
 	var out []apicontainer.StatsResponse
 	for s := range ch {
 		out = append(out, s)

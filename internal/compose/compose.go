@@ -9,6 +9,7 @@ package compose
 import (
 	"errors"
 	"io"
+	"os"
 
 	dockercli "github.com/docker/cli/cli"
 	"github.com/docker/cli/cli/command"
@@ -16,6 +17,7 @@ import (
 	commands "github.com/docker/compose/v5/cmd/compose"
 	"github.com/docker/compose/v5/cmd/prompt"
 	sdk "github.com/docker/compose/v5/pkg/compose"
+	"github.com/moby/moby/api/types/build"
 	"github.com/spf13/cobra"
 )
 
@@ -31,7 +33,9 @@ type Streams struct {
 
 // NewCommand returns the `compose` command. host is called once flags are
 // parsed and says which daemon to use: berth's -H, DOCKER_HOST or its
-// default socket, resolved exactly as for every other berth command.
+// default socket, resolved exactly as for every other berth command. The
+// command belongs under a root command with TraverseChildren (compose's
+// flags come before its subcommand, and its pre-run calls the root's).
 func NewCommand(host func() string, s Streams) (*cobra.Command, error) {
 	in, ok := s.In.(io.ReadCloser)
 	if !ok {
@@ -60,10 +64,37 @@ func NewCommand(host func() string, s Streams) (*cobra.Command, error) {
 		}
 		opts := cliflags.NewClientOptions()
 		opts.Hosts = []string{host()}
-		return dockerCli.Initialize(opts)
+		if err := dockerCli.Initialize(opts); err != nil {
+			return err
+		}
+		if buildingCommands[c.Name()] {
+			preferClassicBuilder(dockerCli)
+		}
+		return nil
 	}
 	dockerLayout(cmd)
 	return cmd, nil
+}
+
+// buildingCommands are the compose commands that may build images; only
+// they need to ask the daemon which builder it has.
+var buildingCommands = map[string]bool{
+	"build": true, "up": true, "create": true, "run": true, "watch": true, "scale": true, "publish": true,
+}
+
+// preferClassicBuilder makes compose build through the daemon's /build
+// when the daemon offers only the classic builder, as berthd does
+// (Builder-Version 1 in its ping). The docker CLI takes BuildKit for
+// granted on Linux and would hand builds to buildx bake, which berthd cannot
+// serve, or warn on every build that it falls back. DOCKER_BUILDKIT set by
+// the user still decides; a daemon offering BuildKit keeps it.
+func preferClassicBuilder(dockerCli command.Cli) {
+	if _, set := os.LookupEnv("DOCKER_BUILDKIT"); set {
+		return
+	}
+	if dockerCli.ServerInfo().BuildkitVersion == build.BuilderV1 {
+		_ = os.Setenv("DOCKER_BUILDKIT", "0")
+	}
 }
 
 // dockerLayout gives the tree the usage and help templates, help flag and

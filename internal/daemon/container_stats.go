@@ -5,6 +5,7 @@ import (
 
 	"github.com/berth/berth/internal/cgroups"
 	"github.com/berth/berth/internal/container"
+	"github.com/berth/berth/internal/networks"
 	apicontainer "github.com/moby/moby/api/types/container"
 )
 
@@ -26,7 +27,8 @@ func (d *Daemon) ContainerStats(ctx context.Context, name string, stream bool) (
 		c, err := d.containers.Get(c.ID)
 		return err == nil && statsRunning(c)
 	}
-	go cgroups.Open(cgroupsPath(c.ID)).Stream(ctx, emptyStats(c), stream, running, ch)
+	addNet := func(s *apicontainer.StatsResponse) { s.Networks = networks.InterfaceStats(c) }
+	go cgroups.Open(cgroupsPath(c.ID)).Stream(ctx, emptyStats(c), stream, running, addNet, ch)
 	return ch, nil
 }
 

@@ -161,14 +161,18 @@ func withLegacyFields(ev events.Message) any {
 		return ev
 	}
 	type plain events.Message // no methods, so the embedding marshals field by field
-	out := struct {
-		Status string `json:"status,omitempty"`
-		ID     string `json:"id,omitempty"`
-		From   string `json:"from,omitempty"`
+	type legacy struct {
+		Status string `json:"status"`
+		ID     string `json:"id"`
 		plain
-	}{Status: string(ev.Action), ID: ev.Actor.ID, plain: plain(ev)}
-	if ev.Type == events.ContainerEventType {
-		out.From = ev.Actor.Attributes["image"]
 	}
-	return out
+	out := legacy{Status: string(ev.Action), ID: ev.Actor.ID, plain: plain(ev)}
+	if ev.Type != events.ContainerEventType {
+		return out
+	}
+	// Container events carry "from" even when empty: old clients index it.
+	return struct {
+		legacy
+		From string `json:"from"`
+	}{out, ev.Actor.Attributes["image"]}
 }

@@ -187,3 +187,40 @@ func TestEventsStopWhenClientLeaves(t *testing.T) {
 		t.Error("subscription still open after the client left")
 	}
 }
+
+// TestEventsLegacyFieldsAlwaysThere checks the fields API versions before
+// 1.52 send: status and id for container and image events, and from for
+// container events even when the image is unknown.
+func TestEventsLegacyFieldsAlwaysThere(t *testing.T) {
+	b := &fakeBackend{past: []events.Message{
+		{Type: events.ContainerEventType, Action: events.ActionDestroy, Actor: events.Actor{ID: "c1"}},
+		{Type: events.ImageEventType, Action: events.ActionTag, Actor: events.Actor{ID: "sha256:i"}},
+		{Type: events.NetworkEventType, Action: events.ActionCreate, Actor: events.Actor{ID: "n1"}},
+	}}
+	ts := start(t, b)
+	_, body := do(t, ts, "GET", "/v1.51/events?since=0")
+	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("got %q", body)
+	}
+	for i, want := range []map[string]any{
+		{"status": "destroy", "id": "c1", "from": ""},
+		{"status": "tag", "id": "sha256:i"},
+		{},
+	} {
+		var got map[string]any
+		if err := json.Unmarshal([]byte(lines[i]), &got); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("event %d: %s = %v, want %v (%s)", i, k, got[k], v, lines[i])
+			}
+		}
+		for _, k := range []string{"status", "id", "from"} {
+			if _, ok := want[k]; !ok && got[k] != nil {
+				t.Errorf("event %d has %s: %s", i, k, lines[i])
+			}
+		}
+	}
+}
