@@ -43,12 +43,14 @@ func (s *Supervisor) handleExit(id string, gen int, st Exit) {
 		return
 	}
 	s.tasks.drop(id)
+	s.stopHealth(id)
 	at := st.At
 	if at.IsZero() {
 		at = time.Now().UTC()
 	}
 	restart, delay := s.backoff.decide(c, st.Code, at)
 	c, err = s.store.Update(id, func(c *container.Container) error {
+		c.State.StopHealth()
 		if restart {
 			c.State.SetRestarting(st.Code, at)
 			c.RestartCount++

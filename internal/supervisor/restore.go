@@ -42,6 +42,7 @@ func (s *Supervisor) reconnect(ctx context.Context, c *container.Container) {
 		if st, err := task.State(ctx); err == nil && (st.Status == "running" || st.Status == "paused") {
 			s.tasks.set(c.ID, task)
 			go s.monitor(c.ID, c.Generation, task)
+			s.restartHealth(c, task)
 			slog.Debug("reconnected to running container", "container", c.ID, "pid", st.Pid)
 			return
 		}
@@ -49,4 +50,24 @@ func (s *Supervisor) reconnect(ctx context.Context, c *container.Container) {
 	// Without an exit record either, the host rebooted or the shim was
 	// killed before it could write: the status is unknown.
 	s.handleExit(c.ID, c.Generation, s.lastExit(c.ID))
+}
+
+// restartHealth checks the health of a container taken over from the
+// previous daemon afresh, as Docker: starting again, no failures counted;
+// a paused one is probed once it is unpaused.
+func (s *Supervisor) restartHealth(c *container.Container, task Task) {
+	if _, _, ok := container.HealthProbe(c.Config); !ok {
+		return
+	}
+	updated, err := s.store.Update(c.ID, func(c *container.Container) error {
+		c.State.StartHealth()
+		return nil
+	})
+	if err != nil {
+		slog.Warn("resetting a container's health", "container", c.ID, "error", err)
+		return
+	}
+	if updated.State.Status == container.Running {
+		s.startHealth(updated, task)
+	}
 }

@@ -45,6 +45,9 @@ type Task interface {
 	Exec(ctx context.Context, req ExecRequest) (net.Conn, int, error)
 	// ExecState reports an exec's state without waiting.
 	ExecState(ctx context.Context, id string) (ExecStatus, error)
+	// ExecKill signals an exec's process while it runs (a health check
+	// past its timeout); an exec that ended is no error.
+	ExecKill(ctx context.Context, id string, sig syscall.Signal) error
 	// ExecWait blocks until an exec has exited.
 	ExecWait(ctx context.Context, id string) (ExecStatus, error)
 	// Wait blocks until the init exited and the runtime released it.
