@@ -151,3 +151,21 @@ func (s *State) healthSuffix() string {
 	}
 	return " (" + string(s.Health.Status) + ")"
 }
+
+// HealthSummary is the health a container list shows.
+func (s *State) HealthSummary() *apicontainer.HealthSummary {
+	sum := &apicontainer.HealthSummary{Status: s.HealthStatus()}
+	if s.Health != nil {
+		sum.FailingStreak = s.Health.FailingStreak
+	}
+	return sum
+}
+
+// InspectHealth is State.Health as inspect shows it, nil for a container
+// whose health check never ran; the caller may keep it.
+func (s *State) InspectHealth() *apicontainer.Health {
+	if s.Health == nil {
+		return nil
+	}
+	return s.copyHealth()
+}

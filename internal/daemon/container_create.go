@@ -45,6 +45,9 @@ func (d *Daemon) ContainerCreate(ctx context.Context, name string, req *apiconta
 		// Recorded as Docker does: clients (docker-py's run) read it back.
 		hc.LogConfig.Type = "json-file"
 	}
+	if err := container.CheckHealthConfig(req.Config.Healthcheck); err != nil {
+		return resp, err
+	}
 	rec, _, err := d.images.Resolve(req.Config.Image)
 	if err != nil {
 		return resp, err
@@ -130,9 +133,7 @@ func mergeImageConfig(cfg *apicontainer.Config, img *dockerspec.DockerOCIImageCo
 		}
 		cfg.Labels = labels
 	}
-	if cfg.Healthcheck == nil {
-		cfg.Healthcheck = img.Healthcheck
-	}
+	cfg.Healthcheck = container.MergeHealthConfig(cfg.Healthcheck, img.Healthcheck)
 	if len(cfg.Shell) == 0 {
 		cfg.Shell = img.Shell
 	}

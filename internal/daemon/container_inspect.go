@@ -52,6 +52,7 @@ func (d *Daemon) inspect(c *container.Container) *apicontainer.InspectResponse {
 			Error:      st.Error,
 			StartedAt:  st.StartedAt.UTC().Format(time.RFC3339Nano),
 			FinishedAt: st.FinishedAt.UTC().Format(time.RFC3339Nano),
+			Health:     st.InspectHealth(),
 		},
 		Image:           c.Image.String(),
 		ResolvConfPath:  filepath.Join(dir, "resolv.conf"),

@@ -173,7 +173,7 @@ func (lf *listFilter) match(c *container.Container) bool {
 		return false
 	case !f.ExactMatch("status", string(c.State.Status)):
 		return false
-	case !f.ExactMatch("health", string(apicontainer.NoHealthcheck)):
+	case !f.ExactMatch("health", string(c.State.HealthStatus())):
 		return false
 	case f.Has("volume"), f.Has("network"), f.Has("publish"), f.Has("expose"):
 		return false // no container has volumes, networks or ports yet
@@ -220,7 +220,7 @@ func (d *Daemon) summary(c *container.Container, now time.Time) apicontainer.Sum
 		Labels:          c.Config.Labels,
 		State:           apicontainer.ContainerState(c.State.Status),
 		Status:          c.State.Describe(now),
-		Health:          &apicontainer.HealthSummary{Status: apicontainer.NoHealthcheck},
+		Health:          c.State.HealthSummary(),
 		NetworkSettings: &apicontainer.NetworkSettingsSummary{Networks: map[string]*network.EndpointSettings{}},
 		Mounts:          d.containerMounts(c),
 	}
