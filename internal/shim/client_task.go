@@ -56,6 +56,12 @@ func (c *Client) ExecKill(ctx context.Context, id string, sig syscall.Signal) er
 	return c.do(ctx, request{Op: "execKill", Exec: id, Signal: int(sig)}, nil)
 }
 
+// ExecDelete forgets exec id once it ended; afterwards its ID is unknown
+// to the shim. An exec that still runs is refused.
+func (c *Client) ExecDelete(ctx context.Context, id string) error {
+	return c.do(ctx, request{Op: "execDelete", Exec: id}, nil)
+}
+
 // ExecWait blocks until exec id has exited and returns its status, with
 // Running false. An exec whose process could not be started has exited
 // too: with 127 when its executable does not exist, 126 when it cannot be

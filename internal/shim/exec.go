@@ -102,6 +102,25 @@ func (s *server) execKill(id string, sig syscall.Signal) error {
 	return nil
 }
 
+// execDelete forgets an exec that ended, so that a container probed for
+// days (a health check every few seconds) does not grow the shim; one
+// that still runs is refused.
+func (s *server) execDelete(id string) error {
+	e, err := s.lookupExec(id)
+	if err != nil {
+		return err
+	}
+	select {
+	case <-e.done:
+	default:
+		return fmt.Errorf("exec %s is still running", id)
+	}
+	s.mu.Lock()
+	delete(s.execs, id)
+	s.mu.Unlock()
+	return nil
+}
+
 // exec starts req.Process in the container and, unless detached, streams
 // its output to conn and conn's bytes to its stdin until it exited and its
 // output is drained. With req.DockerStream the stream is what a Docker API

@@ -67,6 +67,19 @@ func TestExecKill(t *testing.T) {
 	if err := f.client.ExecKill(ctxT(t), "nosuch", syscall.SIGKILL); err == nil {
 		t.Fatal("killing an unknown exec succeeded")
 	}
+	// Deleting forgets an ended exec and refuses a running one.
+	if _, _, err := f.client.Exec(ctxT(t), ExecRequest{ID: "k2", Process: proc, Detach: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.client.ExecDelete(ctxT(t), "k2"); err == nil || !strings.Contains(err.Error(), "still running") {
+		t.Fatalf("deleting a running exec: %v", err)
+	}
+	if err := f.client.ExecDelete(ctxT(t), "k1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.client.ExecState(ctxT(t), "k1"); err == nil {
+		t.Fatal("a deleted exec is still known")
+	}
 	if err := f.client.Kill(ctxT(t), syscall.SIGKILL, true); err != nil {
 		t.Fatal(err)
 	}

@@ -216,6 +216,22 @@ func (t *fakeTask) ExecKill(ctx context.Context, id string, sig syscall.Signal) 
 	return nil
 }
 
+func (t *fakeTask) ExecDelete(ctx context.Context, id string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.execs[id]
+	if !ok {
+		return errors.New("no such exec")
+	}
+	select {
+	case <-e.done:
+	default:
+		return errors.New("exec " + id + " is still running")
+	}
+	delete(t.execs, id)
+	return nil
+}
+
 // probeCounts returns how many probes ran and how many were killed.
 func (t *fakeTask) probeCounts() (probes, killed int) {
 	t.mu.Lock()

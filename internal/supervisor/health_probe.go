@@ -65,6 +65,9 @@ func (s *Supervisor) runProbe(ctx context.Context, c *container.Container, task 
 		demux(conn, out, out)
 		conn.Close()
 		st, err := task.ExecWait(context.Background(), id)
+		if err == nil {
+			task.ExecDelete(context.Background(), id)
+		}
 		exited <- execExit{st, err}
 	}()
 	timer := time.NewTimer(timeout)

@@ -228,7 +228,14 @@ func TestHealthLogKeepsFiveAndCutsOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.eventually("seven probes", func() bool { return script.runs() >= 7 && len(h.health(c.ID).Log) == 5 })
+	task := h.rt.task(c.ID)
 	h.sup.Stop(ctx, c.ID, stopOpts())
+	// The task forgets every probe once it ended.
+	h.eventually("probes forgotten", func() bool {
+		task.mu.Lock()
+		defer task.mu.Unlock()
+		return len(task.execs) == 0
+	})
 	hl := h.health(c.ID)
 	if len(hl.Log) != 5 {
 		t.Fatalf("log holds %d results", len(hl.Log))
