@@ -1,8 +1,10 @@
 package integration
 
 import (
+	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -239,7 +241,15 @@ services:
         condition: service_healthy
 `), 0o644)
 	t.Cleanup(func() { runClient(t, d, dir, "docker-compose", "down", "-t", "1") })
-	runClient(t, d, dir, "docker-compose", "up", "-d")
+	// Bounded: docker-compose waits for as long as db stays starting.
+	upCtx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(upCtx, "docker-compose", "up", "-d")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "DOCKER_HOST="+d.Host(), "COMPOSE_PROJECT_NAME=it", "DOCKER_CONFIG="+t.TempDir())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("docker-compose up -d: %v\n%s", err, out)
+	}
 	db := strings.TrimSpace(docker(t, d, "ps", "-q", "--filter", "label=com.docker.compose.service=db"))
 	app := strings.TrimSpace(docker(t, d, "ps", "-q", "--filter", "label=com.docker.compose.service=app"))
 	if db == "" || app == "" {
