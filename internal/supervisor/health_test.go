@@ -191,7 +191,7 @@ func TestHealthTimeoutKillsTheProbe(t *testing.T) {
 func TestHealthStartPeriod(t *testing.T) {
 	h := newHarness(t)
 	hc := &apicontainer.HealthConfig{Test: []string{"CMD", "check"}, Interval: time.Hour, StartInterval: 5 * time.Millisecond,
-		StartPeriod: 300 * time.Millisecond, Retries: 1}
+		StartPeriod: 10 * time.Second, Retries: 1}
 	c, script := h.addChecked("boot", apicontainer.HostConfig{}, hc, probeStep{code: 1})
 	if err := h.sup.Start(ctx, c.ID); err != nil {
 		t.Fatal(err)
@@ -202,21 +202,27 @@ func TestHealthStartPeriod(t *testing.T) {
 	if hl := h.health(c.ID); hl.Status != apicontainer.Starting || hl.FailingStreak != 0 || len(hl.Log) == 0 {
 		t.Fatalf("in the start period: %+v", hl)
 	}
-	// A success ends the start period: the next failure counts at once.
-	script.set(probeStep{}, probeStep{code: 1})
+	// A success ends the start period: healthy, and probed at the
+	// regular interval (an hour) from then on.
+	script.set(probeStep{})
 	h.eventually("healthy", func() bool { return h.health(c.ID).Status == apicontainer.Healthy })
+	n := script.runs()
+	time.Sleep(50 * time.Millisecond)
+	if script.runs() != n {
+		t.Fatalf("%d probes at the start interval after the container was healthy", script.runs()-n)
+	}
 	h.sup.Stop(ctx, c.ID, stopOpts())
 
 	// Past the start period failures count.
 	hc2 := &apicontainer.HealthConfig{Test: []string{"CMD", "check"}, Interval: 5 * time.Millisecond, StartInterval: 5 * time.Millisecond,
-		StartPeriod: 100 * time.Millisecond, Retries: 1}
+		StartPeriod: 300 * time.Millisecond, Retries: 1}
 	c2, script2 := h.addChecked("late", apicontainer.HostConfig{}, hc2, probeStep{code: 1})
 	if err := h.sup.Start(ctx, c2.ID); err != nil {
 		t.Fatal(err)
 	}
 	h.eventually("unhealthy after the start period", func() bool { return h.health(c2.ID).Status == apicontainer.Unhealthy })
-	if since := time.Since(h.get(c2.ID).State.StartedAt); since < 100*time.Millisecond || script2.runs() < 3 {
-		t.Fatalf("unhealthy %v after start, after %d probes: the start period is 100ms", since, script2.runs())
+	if since := time.Since(h.get(c2.ID).State.StartedAt); since < 300*time.Millisecond || script2.runs() < 3 {
+		t.Fatalf("unhealthy %v after start, after %d probes: the start period is 300ms", since, script2.runs())
 	}
 	h.sup.Stop(ctx, c2.ID, stopOpts())
 }
