@@ -45,7 +45,10 @@ type HealthTiming struct {
 
 // Timing returns hc's schedule; zero values take Docker's defaults.
 func Timing(hc *apicontainer.HealthConfig) HealthTiming {
-	t := HealthTiming{DefaultHealthInterval, DefaultHealthTimeout, DefaultHealthStartPeriod, DefaultHealthStartInterval, DefaultHealthRetries}
+	t := HealthTiming{
+		Interval: DefaultHealthInterval, Timeout: DefaultHealthTimeout, StartPeriod: DefaultHealthStartPeriod,
+		StartInterval: DefaultHealthStartInterval, Retries: DefaultHealthRetries,
+	}
 	if hc == nil {
 		return t
 	}
@@ -147,7 +150,7 @@ func (s *State) healthSuffix() string {
 	case apicontainer.Starting:
 		return " (health: starting)"
 	case "":
-		return " (unhealthy)"
+		return " (unhealthy)" // as Docker reads a status not yet set
 	}
 	return " (" + string(s.Health.Status) + ")"
 }

@@ -103,3 +103,13 @@ func TestHealthConfigCheckAndMerge(t *testing.T) {
 		t.Fatalf("CMD-SHELL: %v %v %v", cmd, shell, ok)
 	}
 }
+
+func TestTimingDefaults(t *testing.T) {
+	want := HealthTiming{Interval: 30 * time.Second, Timeout: 30 * time.Second, StartPeriod: 0, StartInterval: 5 * time.Second, Retries: 3}
+	if got := Timing(nil); got != want {
+		t.Fatalf("defaults %+v", got)
+	}
+	if got := Timing(&apicontainer.HealthConfig{Interval: time.Second, Retries: 1}); got.Interval != time.Second || got.Retries != 1 || got.Timeout != want.Timeout {
+		t.Fatalf("given %+v", got)
+	}
+}
