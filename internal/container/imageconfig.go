@@ -41,9 +41,7 @@ func MergeImageConfig(cfg *apicontainer.Config, img *dockerspec.DockerOCIImageCo
 		}
 		cfg.Labels = labels
 	}
-	if cfg.Healthcheck == nil {
-		cfg.Healthcheck = img.Healthcheck
-	}
+	cfg.Healthcheck = MergeHealthConfig(cfg.Healthcheck, img.Healthcheck)
 	if len(cfg.Shell) == 0 {
 		cfg.Shell = img.Shell
 	}

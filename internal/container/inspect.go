@@ -47,6 +47,7 @@ func (s *State) API() *apicontainer.State {
 		Error:      s.Error,
 		StartedAt:  s.StartedAt.UTC().Format(time.RFC3339Nano),
 		FinishedAt: s.FinishedAt.UTC().Format(time.RFC3339Nano),
+		Health:     s.InspectHealth(),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/containerd/errdefs"
 	"github.com/docker/go-units"
+	apicontainer "github.com/moby/moby/api/types/container"
 )
 
 // Status is a container's place in its life cycle.
@@ -36,6 +37,9 @@ type State struct {
 	OOMKilled  bool      `json:"oomKilled,omitempty"`
 	StartedAt  time.Time `json:"startedAt"`
 	FinishedAt time.Time `json:"finishedAt"`
+	// Health is the health check's state; nil until a run with a health
+	// check started, then kept (with its log) across runs, as Docker.
+	Health *apicontainer.Health `json:"health,omitempty"`
 }
 
 // IsRunning is true while a process runs, paused or not.
@@ -50,7 +54,7 @@ func (s *State) SetRunning(pid int, at time.Time) error {
 	default:
 		return transitionError(s.Status, Running)
 	}
-	*s = State{Status: Running, Pid: pid, StartedAt: at, FinishedAt: s.FinishedAt}
+	*s = State{Status: Running, Pid: pid, StartedAt: at, FinishedAt: s.FinishedAt, Health: s.Health}
 	return nil
 }
 
@@ -117,11 +121,11 @@ func transitionError(from, to Status) error {
 }
 
 // Describe is the STATUS column of `docker ps`: "Up 2 minutes",
-// "Exited (0) 3 seconds ago", "Created".
+// "Up 5 seconds (healthy)", "Exited (0) 3 seconds ago", "Created".
 func (s *State) Describe(now time.Time) string {
 	switch s.Status {
 	case Running:
-		return "Up " + units.HumanDuration(now.Sub(s.StartedAt))
+		return "Up " + units.HumanDuration(now.Sub(s.StartedAt)) + s.healthSuffix()
 	case Paused:
 		return "Up " + units.HumanDuration(now.Sub(s.StartedAt)) + " (Paused)"
 	case Restarting:

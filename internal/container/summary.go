@@ -23,7 +23,7 @@ func (c *Container) Summary(now time.Time) apicontainer.Summary {
 		Labels:          c.Config.Labels,
 		State:           apicontainer.ContainerState(c.State.Status),
 		Status:          c.State.Describe(now),
-		Health:          &apicontainer.HealthSummary{Status: apicontainer.NoHealthcheck},
+		Health:          c.State.HealthSummary(),
 		NetworkSettings: &apicontainer.NetworkSettingsSummary{Networks: map[string]*network.EndpointSettings{}},
 	}
 	if s.Labels == nil {

@@ -39,6 +39,9 @@ func (d *Daemon) ContainerCreate(ctx context.Context, name string, req *apiconta
 	if err := spec.CheckCapabilities(hc.CapAdd, hc.CapDrop); err != nil {
 		return resp, err
 	}
+	if err := container.CheckHealthConfig(req.Config.Healthcheck); err != nil {
+		return resp, err
+	}
 	if _, err := logOptions(&container.Container{HostConfig: hc}); err != nil {
 		return resp, err
 	}

@@ -57,4 +57,10 @@ func TestMatch(t *testing.T) {
 			t.Errorf("Match(%v) = %v, want %v", c.f, got, c.want)
 		}
 	}
+	health := events.Message{Type: events.ContainerEventType, Action: "health_status: healthy", Scope: "local"}
+	for f, want := range map[string]bool{"health_status": true, "health_status: healthy": true, "health_status: unhealthy": false, "health": false} {
+		if got := Match(health, filters.New([2]string{"event", f})); got != want {
+			t.Errorf("event=%s on %q: %v, want %v", f, health.Action, got, want)
+		}
+	}
 }

@@ -1,6 +1,8 @@
 package events
 
 import (
+	"strings"
+
 	"github.com/berth/berth/internal/filters"
 	"github.com/moby/moby/api/types/events"
 )
@@ -14,8 +16,7 @@ func Match(msg events.Message, f filters.Args) bool {
 	if !f.ExactMatch("type", string(msg.Type)) || !f.ExactMatch("scope", msg.Scope) {
 		return false
 	}
-	// "event" is the old name of "action"; values of both are alternatives.
-	if (f.Has("event") || f.Has("action")) && !f["event"][string(msg.Action)] && !f["action"][string(msg.Action)] {
+	if !matchAction(f, string(msg.Action)) {
 		return false
 	}
 	if !f.MatchLabels("label", msg.Actor.Attributes) {
@@ -38,6 +39,32 @@ func Match(msg events.Message, f filters.Args) bool {
 		}
 	}
 	return true
+}
+
+// matchAction applies the event filter ("event" is the old name of
+// "action"; values of both are alternatives). The actions that carry a
+// detail after a colon ("health_status: healthy", "exec_start: sh -c …")
+// are matched by their prefix as in Docker: once health_status,
+// exec_create or exec_start is among the values, every value matches an
+// action it begins.
+func matchAction(f filters.Args, action string) bool {
+	values := append(f.Get("event"), f.Get("action")...)
+	if len(values) == 0 {
+		return true
+	}
+	prefix := false
+	for _, v := range values {
+		switch v {
+		case "health_status", "exec_create", "exec_start":
+			prefix = true
+		}
+	}
+	for _, v := range values {
+		if v == action || (prefix && strings.HasPrefix(action, v)) {
+			return true
+		}
+	}
+	return false
 }
 
 // matchObject applies an object filter such as image=busybox: an event of

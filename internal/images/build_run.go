@@ -17,6 +17,8 @@ func (b buildBackend) Run(ctx context.Context, req builder.RunRequest) (io.ReadC
 	cfg := &apicontainer.Config{
 		Image: req.Image.ID, Cmd: req.Cmd, Entrypoint: []string{}, Env: req.Env,
 		User: req.User, WorkingDir: req.WorkDir,
+		// A step runs no health check of its image, as Docker's builder.
+		Healthcheck: &apicontainer.HealthConfig{Test: []string{"NONE"}},
 	}
 	hc := &apicontainer.HostConfig{NetworkMode: apicontainer.NetworkMode(req.Network)}
 	id, err := s.steps.Create(ctx, cfg, hc)

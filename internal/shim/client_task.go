@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -47,6 +48,18 @@ func (c *Client) Pids(ctx context.Context) ([]int, error) {
 // hosts Berth runs on. It runs nothing.
 func (c *Client) Checkpoint(ctx context.Context) error {
 	return c.do(ctx, request{Op: "checkpoint"}, nil)
+}
+
+// ExecKill sends sig to exec id's process if it still runs (a health
+// check past its timeout); an exec that ended is no error.
+func (c *Client) ExecKill(ctx context.Context, id string, sig syscall.Signal) error {
+	return c.do(ctx, request{Op: "execKill", Exec: id, Signal: int(sig)}, nil)
+}
+
+// ExecDelete forgets exec id once it ended; afterwards its ID is unknown
+// to the shim. An exec that still runs is refused.
+func (c *Client) ExecDelete(ctx context.Context, id string) error {
+	return c.do(ctx, request{Op: "execDelete", Exec: id}, nil)
 }
 
 // ExecWait blocks until exec id has exited and returns its status, with

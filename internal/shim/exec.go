@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/berth/berth/internal/runtime"
@@ -73,6 +74,51 @@ func (s *server) execWait(id string) (ExecStatus, error) {
 		}
 	}
 	return ExecStatus{Pid: e.pid, ExitCode: e.code}, nil
+}
+
+// execKill signals exec id's process while it runs; one that ended is
+// left alone. The shim reaps its execs, so the pid cannot be reused
+// before done is closed, except in the instant between the reap and the
+// close.
+func (s *server) execKill(id string, sig syscall.Signal) error {
+	e, err := s.lookupExec(id)
+	if err != nil {
+		return err
+	}
+	select {
+	case <-e.done:
+		return nil
+	default:
+	}
+	s.mu.Lock()
+	pid := e.pid
+	s.mu.Unlock()
+	if pid <= 0 {
+		return errors.New("exec " + id + " has not started")
+	}
+	if err := syscall.Kill(pid, sig); err != nil && !errors.Is(err, syscall.ESRCH) {
+		return err
+	}
+	return nil
+}
+
+// execDelete forgets an exec that ended, so that a container probed for
+// days (a health check every few seconds) does not grow the shim; one
+// that still runs is refused.
+func (s *server) execDelete(id string) error {
+	e, err := s.lookupExec(id)
+	if err != nil {
+		return err
+	}
+	select {
+	case <-e.done:
+	default:
+		return fmt.Errorf("exec %s is still running", id)
+	}
+	s.mu.Lock()
+	delete(s.execs, id)
+	s.mu.Unlock()
+	return nil
 }
 
 // exec starts req.Process in the container and, unless detached, streams

@@ -43,6 +43,49 @@ func TestExec(t *testing.T) {
 	f.waitExit(137)
 }
 
+// TestExecKill ends a running exec (a health check past its timeout) and
+// leaves an ended one alone.
+func TestExecKill(t *testing.T) {
+	f := launch(t, newConfig(t, false, "sleep", "100"))
+	if err := f.client.Start(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	proc := &specs.Process{Args: []string{"sleep", "100"}, Cwd: "/", Env: []string{"PATH=/bin"}}
+	if _, _, err := f.client.Exec(ctxT(t), ExecRequest{ID: "k1", Process: proc, Detach: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.client.ExecKill(ctxT(t), "k1", syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.client.ExecWait(ctxT(t), "k1")
+	if err != nil || st.Running || st.ExitCode != 137 {
+		t.Fatalf("killed exec: %+v %v", st, err)
+	}
+	if err := f.client.ExecKill(ctxT(t), "k1", syscall.SIGKILL); err != nil {
+		t.Fatalf("killing an ended exec: %v", err)
+	}
+	if err := f.client.ExecKill(ctxT(t), "nosuch", syscall.SIGKILL); err == nil {
+		t.Fatal("killing an unknown exec succeeded")
+	}
+	// Deleting forgets an ended exec and refuses a running one.
+	if _, _, err := f.client.Exec(ctxT(t), ExecRequest{ID: "k2", Process: proc, Detach: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.client.ExecDelete(ctxT(t), "k2"); err == nil || !strings.Contains(err.Error(), "still running") {
+		t.Fatalf("deleting a running exec: %v", err)
+	}
+	if err := f.client.ExecDelete(ctxT(t), "k1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.client.ExecState(ctxT(t), "k1"); err == nil {
+		t.Fatal("a deleted exec is still known")
+	}
+	if err := f.client.Kill(ctxT(t), syscall.SIGKILL, true); err != nil {
+		t.Fatal(err)
+	}
+	f.waitExit(137)
+}
+
 // launcherEnv makes the test binary act as a short-lived berthd: it
 // launches a shim, prints the socket and exits without reaping it.
 const launcherEnv = "BERTH_SHIM_TEST_LAUNCHER"

@@ -49,6 +49,10 @@ func (s *server) handle(conn *net.UnixConn) {
 	case "execState":
 		st, err := s.execState(req.Exec)
 		reply(conn, st, err)
+	case "execDelete":
+		reply(conn, struct{}{}, s.execDelete(req.Exec))
+	case "execKill":
+		reply(conn, struct{}{}, s.execKill(req.Exec, syscall.Signal(req.Signal)))
 	case "execWait":
 		st, err := s.execWait(req.Exec)
 		reply(conn, st, err)

@@ -1,8 +1,9 @@
 // Package supervisor owns the life cycle of Berth's containers: the state
 // machine of each container, one monitor per running container, the restart
-// policy and its back-off, execs, attach and wait. It drives the OCI runtime
-// through exactly one seam, the Task interface, and it changes a container's
-// record only through the container store, one transaction per transition.
+// policy and its back-off, execs, attach, wait and health checks. It drives
+// the OCI runtime through exactly one seam, the Task interface, and it
+// changes a container's record only through the container store, one
+// transaction per transition.
 //
 // # Vocabulary
 //
@@ -37,6 +38,15 @@
 // monitor blocks in Task.Wait; on exit it records exited (or restarting),
 // calls Environment.Release, answers the waiters, and restarts or removes
 // the container as its restart policy and --rm say.
+//
+// A container with a health check (its Config.Healthcheck, the client's
+// merged with the image's at create) has a health runner while it runs and
+// is not paused: every interval it runs the probe as an exec of the Task
+// (no `docker exec` record), kills a probe past its timeout, and records
+// the result in State.Health with Docker's rules (start period, retries,
+// the last five results). Start, unpause and Restore start a fresh runner;
+// the run's end and pause stop it, and Docker then reports the container
+// unhealthy.
 //
 // Stop sends the stop signal, waits the stop timeout, sends SIGKILL, and
 // returns once the exit is recorded. Kill with SIGKILL, Stop and Terminate

@@ -35,12 +35,27 @@ type fakeTask struct {
 	execs     map[string]*fakeExec
 	startErr  error
 	updated   *specs.LinuxResources
+	// probe, when set, runs every exec of a health check (a Process whose
+	// Args are the probe's command): a fresh process per call that prints
+	// out, exits with code, or with hang runs until it is killed.
+	probe func(args []string) (out string, code int, hang bool)
+	// probes counts the probe execs started; killed those ExecKill ended.
+	probes, killed int
 }
 
 type fakeExec struct {
 	out  []byte
 	code int
 	done chan struct{}
+	once sync.Once
+}
+
+// end exits the exec with code, once.
+func (e *fakeExec) end(code int) {
+	e.once.Do(func() {
+		e.code = code
+		close(e.done)
+	})
 }
 
 func newFakeTask(id string) *fakeTask {
@@ -129,6 +144,12 @@ func (t *fakeTask) CloseStdin(ctx context.Context) error                        
 
 func (t *fakeTask) Exec(ctx context.Context, req ExecRequest) (net.Conn, int, error) {
 	t.mu.Lock()
+	probe := t.probe
+	t.mu.Unlock()
+	if probe != nil {
+		return t.probeExec(req, probe)
+	}
+	t.mu.Lock()
 	e, ok := t.execs[req.Process.Args[0]]
 	t.mu.Unlock()
 	if !ok {
@@ -148,6 +169,74 @@ func (t *fakeTask) Exec(ctx context.Context, req ExecRequest) (net.Conn, int, er
 		close(e.done)
 	}()
 	return theirs, 99, nil
+}
+
+// probeExec runs one health probe: its output framed as a non-TTY exec
+// stream, which ends when the process does.
+func (t *fakeTask) probeExec(req ExecRequest, probe func([]string) (string, int, bool)) (net.Conn, int, error) {
+	out, code, hang := probe(req.Process.Args)
+	if code == 127 {
+		return nil, 0, errors.New(`exec: "` + req.Process.Args[0] + `": executable file not found in $PATH`)
+	}
+	e := &fakeExec{done: make(chan struct{})}
+	t.mu.Lock()
+	t.execs[req.ID] = e
+	t.probes++
+	t.mu.Unlock()
+	ours, theirs := net.Pipe()
+	go func() {
+		if out != "" {
+			ours.Write(frameOf(1, out))
+		}
+		if !hang {
+			e.end(code)
+		}
+		<-e.done
+		ours.Close()
+	}()
+	return theirs, 99, nil
+}
+
+func (t *fakeTask) ExecKill(ctx context.Context, id string, sig syscall.Signal) error {
+	t.mu.Lock()
+	e, ok := t.execs[id]
+	t.mu.Unlock()
+	if !ok {
+		return errors.New("no such exec")
+	}
+	select {
+	case <-e.done:
+		return nil
+	default:
+	}
+	t.mu.Lock()
+	t.killed++
+	t.mu.Unlock()
+	e.end(128 + int(sig))
+	return nil
+}
+
+func (t *fakeTask) ExecDelete(ctx context.Context, id string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.execs[id]
+	if !ok {
+		return errors.New("no such exec")
+	}
+	select {
+	case <-e.done:
+	default:
+		return errors.New("exec " + id + " is still running")
+	}
+	delete(t.execs, id)
+	return nil
+}
+
+// probeCounts returns how many probes ran and how many were killed.
+func (t *fakeTask) probeCounts() (probes, killed int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.probes, t.killed
 }
 
 func (t *fakeTask) ExecState(ctx context.Context, id string) (ExecStatus, error) {

@@ -43,6 +43,7 @@ func (s *Supervisor) handleExit(id string, gen int, st Exit) {
 		return
 	}
 	s.tasks.drop(id)
+	s.stopHealth(id)
 	at := st.At
 	if at.IsZero() {
 		at = time.Now().UTC()
@@ -55,6 +56,7 @@ func (s *Supervisor) handleExit(id string, gen int, st Exit) {
 		s.cfg.Environment.Release(context.Background(), c)
 	}
 	c, err = s.store.Update(id, func(c *container.Container) error {
+		c.State.StopHealth()
 		if restart {
 			c.State.SetRestarting(st.Code, at)
 			c.RestartCount++

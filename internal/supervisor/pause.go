@@ -44,21 +44,31 @@ func (s *Supervisor) pauseResume(ctx context.Context, name string, pause bool) e
 	}
 	action := events.ActionPause
 	if pause {
+		// Docker checks no health while paused.
+		s.stopHealth(c.ID)
 		err = task.Pause(ctx)
 	} else {
 		err = task.Resume(ctx)
 		action = events.ActionUnPause
 	}
 	if err != nil {
+		if pause && c.State.Status == container.Running {
+			s.startHealth(c, task) // still running: keep checking
+		}
 		return err
 	}
-	if _, err := s.store.Update(c.ID, func(c *container.Container) error {
+	updated, err := s.store.Update(c.ID, func(c *container.Container) error {
 		if pause {
+			c.State.StopHealth()
 			return c.State.SetPaused()
 		}
 		return c.State.SetUnpaused()
-	}); err != nil {
+	})
+	if err != nil {
 		return err
+	}
+	if !pause {
+		s.startHealth(updated, task)
 	}
 	s.event(c, action, nil)
 	return nil

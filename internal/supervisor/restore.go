@@ -46,6 +46,7 @@ func (s *Supervisor) reconnect(ctx context.Context, c *container.Container) {
 		if st, err := task.State(ctx); err == nil && (st.Status == "running" || st.Status == "paused") {
 			s.tasks.set(c.ID, task)
 			go s.monitor(c.ID, c.Generation, task)
+			s.restartHealth(c, task)
 			slog.Debug("reconnected to running container", "container", c.ID, "pid", st.Pid)
 			return
 		}
@@ -80,6 +81,7 @@ func (s *Supervisor) adoptOrReap(ctx context.Context, c *container.Container) {
 		if err == nil {
 			s.tasks.set(c.ID, task)
 			go s.monitor(c.ID, c.Generation, task)
+			s.restartHealth(c, task)
 			slog.Info("took over a container whose start the previous daemon did not record", "container", c.ID, "pid", st.Pid)
 			return
 		}
@@ -93,4 +95,24 @@ func (s *Supervisor) adoptOrReap(ctx context.Context, c *container.Container) {
 	}
 	s.cfg.Environment.Release(ctx, c)
 	slog.Info("removed a task the previous daemon created but never started", "container", c.ID)
+}
+
+// restartHealth checks the health of a container taken over from the
+// previous daemon afresh, as Docker: starting again, no failures counted;
+// a paused one is probed once it is unpaused.
+func (s *Supervisor) restartHealth(c *container.Container, task Task) {
+	if _, _, ok := container.HealthProbe(c.Config); !ok {
+		return
+	}
+	updated, err := s.store.Update(c.ID, func(c *container.Container) error {
+		c.State.StartHealth()
+		return nil
+	})
+	if err != nil {
+		slog.Warn("resetting a container's health", "container", c.ID, "error", err)
+		return
+	}
+	if updated.State.Status == container.Running {
+		s.startHealth(updated, task)
+	}
 }

@@ -109,6 +109,14 @@ func (t shimTask) ExecState(ctx context.Context, id string) (ExecStatus, error) 
 	return ExecStatus{Pid: st.Pid, Running: st.Running, ExitCode: st.ExitCode}, taskErr(err)
 }
 
+func (t shimTask) ExecKill(ctx context.Context, id string, sig syscall.Signal) error {
+	return taskErr(t.cl.ExecKill(ctx, id, sig))
+}
+
+func (t shimTask) ExecDelete(ctx context.Context, id string) error {
+	return taskErr(t.cl.ExecDelete(ctx, id))
+}
+
 func (t shimTask) ExecWait(ctx context.Context, id string) (ExecStatus, error) {
 	st, err := t.cl.ExecWait(ctx, id)
 	return ExecStatus{Pid: st.Pid, Running: st.Running, ExitCode: st.ExitCode}, taskErr(err)

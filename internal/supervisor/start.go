@@ -93,6 +93,9 @@ func (s *Supervisor) startLocked(ctx context.Context, c *container.Container, by
 			return err
 		}
 		c.Generation++
+		if _, _, ok := container.HealthProbe(c.Config); ok {
+			c.State.StartHealth()
+		}
 		if !byPolicy {
 			c.RestartCount = 0
 			c.ManuallyStopped = false
@@ -104,6 +107,7 @@ func (s *Supervisor) startLocked(ctx context.Context, c *container.Container, by
 	}
 	s.event(c, events.ActionStart, nil)
 	go s.monitor(c.ID, c.Generation, task)
+	s.startHealth(c, task)
 	return nil
 }
 

@@ -33,6 +33,7 @@ type Supervisor struct {
 	pending pendingAttaches
 	backoff backoffs
 	execs   execSet
+	health  healthSet
 	closing atomic.Bool
 }
 
@@ -43,8 +44,13 @@ func New(cfg Config) *Supervisor {
 }
 
 // Close makes the monitors leave their tasks alone: the containers keep
-// running for the next daemon to find.
-func (s *Supervisor) Close() { s.closing.Store(true) }
+// running for the next daemon to find, which checks their health again.
+func (s *Supervisor) Close() {
+	s.closing.Store(true)
+	for _, r := range s.health.takeAll() {
+		r.stop()
+	}
+}
 
 func (s *Supervisor) shuttingDown() bool { return s.closing.Load() }
 

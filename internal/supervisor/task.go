@@ -45,6 +45,12 @@ type Task interface {
 	Exec(ctx context.Context, req ExecRequest) (net.Conn, int, error)
 	// ExecState reports an exec's state without waiting.
 	ExecState(ctx context.Context, id string) (ExecStatus, error)
+	// ExecKill signals an exec's process while it runs (a health check
+	// past its timeout); an exec that ended is no error.
+	ExecKill(ctx context.Context, id string, sig syscall.Signal) error
+	// ExecDelete forgets an exec that ended (a health probe, whose
+	// status nobody asks for again); one that runs is refused.
+	ExecDelete(ctx context.Context, id string) error
 	// ExecWait blocks until an exec has exited.
 	ExecWait(ctx context.Context, id string) (ExecStatus, error)
 	// Wait blocks until the init exited and the runtime released it.

@@ -6,7 +6,6 @@ import (
 
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/filters"
-	apicontainer "github.com/moby/moby/api/types/container"
 )
 
 // Match applies the filters that look at one container alone. publish,
@@ -28,7 +27,7 @@ func (l *List) Match(c *container.Container) bool {
 		return false
 	case !f.ExactMatch("status", string(c.State.Status)):
 		return false
-	case !f.ExactMatch("health", string(apicontainer.NoHealthcheck)):
+	case !f.ExactMatch("health", string(c.State.HealthStatus())):
 		return false
 	case f.Has("volume"), f.Has("network"), f.Has("publish"), f.Has("expose"):
 		return false // no container has volumes, networks or ports yet

@@ -13,8 +13,9 @@ type containerOptions struct {
 	groupAdd, volumesFrom, logOpt, aliases, links          command.ListOpt
 	sysctls, ulimits, mounts, networks                     namedList
 
-	stdin, tty, init, privileged, readOnly, publishAll, quiet, noHealthcheck bool
-	oomKillDisable                                                           bool
+	stdin, tty, init, privileged, readOnly, publishAll, quiet bool
+	oomKillDisable                                            bool
+	health                                                    healthOptions
 
 	name, workdir, user, entrypoint, hostname, domainname, stopSignal string
 	restart, cpusetCpus, cpusetMems, pid, ipc, uts, userns, cgroupns  string
@@ -80,7 +81,7 @@ func (o *containerOptions) addFlags(flags *pflag.FlagSet) {
 	flags.BoolVar(&o.privileged, "privileged", false, "Give extended privileges to this container")
 	flags.BoolVar(&o.readOnly, "read-only", false, "Mount the container's root filesystem as read only")
 	flags.BoolVarP(&o.quiet, "quiet", "q", false, "Suppress the pull output")
-	flags.BoolVar(&o.noHealthcheck, "no-healthcheck", false, "Disable any container-specified HEALTHCHECK")
+	o.health.addFlags(flags)
 	flags.BoolVar(&o.oomKillDisable, "oom-kill-disable", false, "Disable OOM Killer")
 
 	flags.StringVar(&o.name, "name", "", "Assign a name to the container")

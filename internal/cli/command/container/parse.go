@@ -95,8 +95,8 @@ func (o *containerOptions) parse(flags *pflag.FlagSet) (*createRequest, error) {
 		t := int(o.stopTimeout)
 		cfg.StopTimeout = &t
 	}
-	if o.noHealthcheck {
-		cfg.Healthcheck = &container.HealthConfig{Test: []string{"NONE"}}
+	if cfg.Healthcheck, err = o.health.config(); err != nil {
+		return nil, err
 	}
 	if cfg.OpenStdin && cfg.AttachStdin {
 		// An attached stdin closes when its client goes, as in docker.
