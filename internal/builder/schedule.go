@@ -3,6 +3,7 @@ package builder
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"runtime"
 	"sync"
@@ -83,7 +84,7 @@ func (b *build) buildStages(needed []int, target int) error {
 	// Report the failure of the earliest stage that failed on its own,
 	// rather than a later one that was only canceled because of it.
 	for _, err := range errs {
-		if err != nil && err != context.Canceled {
+		if err != nil && !errors.Is(err, context.Canceled) {
 			return err
 		}
 	}

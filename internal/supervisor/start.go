@@ -2,6 +2,7 @@ package supervisor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -119,6 +120,9 @@ var crunNotFound = regexp.MustCompile("executable file `([^`]*)` not found in \\
 // the exit code the docker CLI derives from the same words: 127 for a
 // command that does not exist, 126 for one that cannot be executed.
 func startError(err error) (int, error) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return 128, err // the caller gave up: no runtime words to translate
+	}
 	msg := err.Error()
 	if m := crunNotFound.FindStringSubmatch(msg); m != nil {
 		msg = fmt.Sprintf("exec: %q: executable file not found in $PATH", m[1])
