@@ -48,7 +48,7 @@ var docsWant = map[string][]string{
 	},
 	"../docs/builds.md":     {"hi from the build\nand from the context\n", "not in the image: .dockerignore", "built from stdin\n"},
 	"../docs/cli.md":        {"NAMES     STATE     tier\nfmt       RUNNING   web\n", "status 3\nstatus 127\nstatus 125\nstatus 1\n", "complete -o default -F __start_berth berth", "tabme\n:4\n"},
-	"../docs/compose.md":    {"web\n", "hello from compose\n", "hello compose\n"},
+	"../docs/compose.md":    {"db Up ", "(healthy)", "ready\n", "web\n", "hello from compose\n", "hello compose\n"},
 	"../docs/containers.md": {"you in /tmp as nobody\n", "refused, as asked\n", "exit status 3\n", "from exec\n", "A /tmp/note.txt\n"},
 	"../docs/images.md":     {"hi\n", "made\n", "Loaded image: busybox:latest\n"},
 	"../docs/networks.md":   {"1 packets received", "db 10.123.0.2/24", "2 networks\n", "404\n"},
