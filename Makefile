@@ -5,16 +5,17 @@ PREFIX    ?= /usr/local
 BINDIR    := bin
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT    ?= $(shell git rev-parse --short HEAD 2>/dev/null)
-# The embedded Compose SDK reports its own version, as docker compose does.
 COMPOSE_VERSION := $(shell $(GO) list -m -f '{{.Version}}' github.com/docker/compose/v5 2>/dev/null)
 BUILT     ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS   := -X github.com/berth/berth/internal/daemon.Version=$(VERSION) \
 	-X github.com/berth/berth/internal/daemon.GitCommit=$(COMMIT) \
 	-X github.com/berth/berth/internal/daemon.BuildTime=$(BUILT) \
-	-X github.com/berth/berth/internal/cli/command/system.Version=$(VERSION) \
-	-X github.com/berth/berth/internal/compose.Version=$(COMPOSE_VERSION) \
-	-X github.com/docker/compose/v5/internal.Version=$(COMPOSE_VERSION)
+	-X github.com/berth/berth/internal/cli/command/system.Version=$(VERSION)
 GOFLAGS_BUILD := -trimpath -ldflags '$(LDFLAGS)'
+# berth-compose is `berth compose`, a program of its own so that berth does
+# not link the Compose SDK; it reports the SDK's version, as docker compose does.
+COMPOSE_LDFLAGS := -X github.com/berth/berth/internal/compose.Version=$(COMPOSE_VERSION) \
+	-X github.com/docker/compose/v5/internal.Version=$(COMPOSE_VERSION)
 UNIT_TIMEOUT        ?= 10m
 INTEGRATION_TIMEOUT ?= 45m
 # Extra flags for `go test`, e.g. make test TESTFLAGS='-run Import -v'.
@@ -32,12 +33,13 @@ all: build
 build:
 	$(GO) build $(GOFLAGS_BUILD) -o $(BINDIR)/berthd ./cmd/berthd
 	$(GO) build $(GOFLAGS_BUILD) -o $(BINDIR)/berth ./cmd/berth
+	$(GO) build -trimpath -ldflags '$(COMPOSE_LDFLAGS)' -o $(BINDIR)/berth-compose ./cmd/berth-compose
 	# The shim runs once per container: stripped, to keep its memory small.
 	$(GO) build -trimpath -ldflags '-s -w' -o $(BINDIR)/berth-shim ./cmd/berth-shim
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BINDIR)/berthd $(BINDIR)/berth $(BINDIR)/berth-shim $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(BINDIR)/berthd $(BINDIR)/berth $(BINDIR)/berth-compose $(BINDIR)/berth-shim $(DESTDIR)$(PREFIX)/bin/
 
 # The Debian packages the tests use, installed when missing (root needed
 # only then). CI=true makes a test whose prerequisite is still missing fail

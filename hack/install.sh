@@ -2,7 +2,8 @@
 # Sets Berth up on a Debian machine, as root, from this checkout:
 #   1. installs the Debian packages berthd and the README's quick start
 #      need (only those missing),
-#   2. builds berthd, berth and berth-shim and installs them to /usr/local/bin,
+#   2. builds berthd, berth, berth-compose (`berth compose`) and berth-shim
+#      and installs them to /usr/local/bin,
 #   3. starts berthd in the background (log: /var/log/berthd.log) unless it
 #      already runs,
 #   4. imports busybox:latest, made offline from the host's busybox-static,

@@ -76,6 +76,11 @@ func TestInstallScript(t *testing.T) {
 	if err != nil || string(out) != "installed\n" {
 		t.Errorf("berth run through the installed daemon: %v\n%s", err, out)
 	}
+	// berth compose is the berth-compose installed beside berth.
+	out, err = exec.Command(berth, "-H", "unix://"+sock, "compose", "version").CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "Docker Compose version v") {
+		t.Errorf("installed berth compose version: %v\n%s", err, out)
+	}
 }
 
 func installedPID(t *testing.T, execRoot string) int {

@@ -80,3 +80,14 @@ func TestShimDependencies(t *testing.T) {
 		}
 	}
 }
+
+// TestBerthLeavesComposeOut checks that berth does not link the Compose SDK
+// or Berth's compose package: berth-compose is `berth compose`, so that no
+// other command pays for the SDK's package initialisation at start-up.
+func TestBerthLeavesComposeOut(t *testing.T) {
+	for _, line := range goList(t, "-deps", "-f", "{{.ImportPath}}", "./cmd/berth") {
+		if hasPrefix(line, compose) || hasPrefix(line, module+"internal/compose") {
+			t.Errorf("berth is built with %s; only berth-compose may link compose", line)
+		}
+	}
+}

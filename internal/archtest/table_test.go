@@ -12,8 +12,9 @@ package archtest
 var rules = map[string]struct{ mod, ext []string }{
 	"cmd/berthd":                     {[]string{"internal/config", "internal/daemon", "internal/server"}, []string{pflag}},
 	"cmd/berth":                      {[]string{"internal/cli"}, nil},
-	"internal/cli":                   {[]string{"internal/compose"}, []string{cobra, pflag, mobyAPI, mobyClient, dockerCLI, goUnits, goArchive, patternmatcher, reference, imageSpec, errdefs, xsys}},
-	"internal/compose":               {nil, []string{cobra, dockerCLI, compose, mobyAPI}}, // the Compose SDK and the client lib only; never the daemon
+	"cmd/berth-compose":              {[]string{"internal/compose"}, nil},
+	"internal/cli":                   {nil, []string{cobra, pflag, mobyAPI, mobyClient, dockerCLI, goUnits, goArchive, patternmatcher, reference, imageSpec, errdefs, xsys}},
+	"internal/compose":               {[]string{"internal/cli/command"}, []string{cobra, dockerCLI, compose, mobyAPI}}, // the Compose SDK and the client lib only; never the daemon
 	"internal/server":                {[]string{"internal/filters", "internal/backend"}, []string{mobyAPI, reference, errdefs, xsys}},
 	"internal/server/router/network": {[]string{"internal/filters", "internal/server/router", "internal/backend"}, []string{mobyAPI, errdefs}},
 	"internal/backend":               {[]string{"internal/filters"}, []string{mobyAPI}},

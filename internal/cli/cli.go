@@ -16,7 +16,6 @@ import (
 	"github.com/berth/berth/internal/cli/command/registry"
 	"github.com/berth/berth/internal/cli/command/system"
 	"github.com/berth/berth/internal/cli/command/volume"
-	"github.com/berth/berth/internal/compose"
 	"github.com/spf13/cobra"
 )
 
@@ -84,7 +83,7 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 	root.AddCommand(newCompletionCommand())
 	addNameCompletion(root, c)
 	setup(root)
-	// Added after setup: compose keeps docker compose's own help and errors.
+	// Added after setup: compose's help and errors are berth-compose's own.
 	root.AddCommand(newComposeCommand(c))
 	return root
 }
@@ -120,12 +119,6 @@ func Run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	err := root.ExecuteContext(ctx)
 	if err == nil || errors.Is(err, command.ErrCancelled) {
 		return 0
-	}
-	if status, code, ok := compose.ExitStatus(err); ok {
-		if status != "" {
-			fmt.Fprintln(errOut, status)
-		}
-		return code
 	}
 	var st command.StatusError
 	if errors.As(err, &st) {

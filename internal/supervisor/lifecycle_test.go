@@ -133,6 +133,35 @@ func TestStopSignalsThenKills(t *testing.T) {
 	}
 }
 
+// A stop that comes while a start is under way stops the container once it
+// runs, instead of answering "already stopped" and leaving it running.
+func TestStopWaitsForAStartUnderWay(t *testing.T) {
+	h := newHarness(t)
+	c := h.add("s", apicontainer.HostConfig{})
+	creating, release := make(chan struct{}), make(chan struct{})
+	h.rt.prepare = func(*fakeTask) { close(creating); <-release }
+	started := make(chan error, 1)
+	go func() { started <- h.sup.Start(ctx, c.ID) }()
+	<-creating
+	stopped := make(chan error, 1)
+	go func() { stopped <- h.sup.Stop(ctx, c.ID, backend.StopOptions{}) }()
+	select {
+	case err := <-stopped:
+		t.Fatalf("stop returned (%v) while the start was under way", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	if err := <-started; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-stopped; err != nil {
+		t.Fatalf("stop after the start: %v", err)
+	}
+	if got := h.get(c.ID); got.State.Status != container.Exited || !got.ManuallyStopped {
+		t.Fatalf("after stop: %+v manual=%v", got.State, got.ManuallyStopped)
+	}
+}
+
 func TestStopUsesTheContainersStopSignal(t *testing.T) {
 	h := newHarness(t)
 	c := h.add("sig", apicontainer.HostConfig{})

@@ -26,7 +26,7 @@ const exitRecordTimeout = 10 * time.Second
 // Stop sends the stop signal, waits, then kills; the restart policy then
 // leaves the container alone.
 func (s *Supervisor) Stop(ctx context.Context, name string, opts backend.StopOptions) error {
-	c, err := s.store.Get(name)
+	c, err := s.settled(name)
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (s *Supervisor) Stop(ctx context.Context, name string, opts backend.StopOpt
 // Terminate kills a running container for its removal and returns once
 // its exit is recorded; a container that is not running is left alone.
 func (s *Supervisor) Terminate(ctx context.Context, id string) error {
-	c, err := s.store.Get(id)
+	c, err := s.settled(id)
 	if err != nil || !c.State.IsRunning() {
 		return err
 	}
@@ -59,6 +59,20 @@ func (s *Supervisor) Terminate(ctx context.Context, id string) error {
 		return err
 	}
 	return nil
+}
+
+// settled returns a container's record once no start of it is under way.
+// A start holds the container's lock until the process runs; Docker's stop
+// waits on the container's lock the same way. Without the wait, a stop that
+// comes while compose is still starting a service (Ctrl+C during `up`) says
+// "already stopped", and the container then runs on.
+func (s *Supervisor) settled(name string) (*container.Container, error) {
+	c, err := s.store.Get(name)
+	if err != nil {
+		return nil, err
+	}
+	s.store.Lock(c.ID)()
+	return s.store.Get(c.ID)
 }
 
 func (s *Supervisor) markStopped(id string) error {

@@ -24,9 +24,10 @@ var (
 	ownBuild bool
 )
 
-// BuildBinaries returns a directory holding the berthd and berth binaries.
+// BuildBinaries returns a directory holding the berthd, berth, berth-compose
+// and berth-shim binaries.
 // With $BERTH_BIN_DIR set it uses that directory as it is; otherwise it
-// builds both commands from the module this test belongs to, once per test
+// builds them from the module this test belongs to, once per test
 // process, into a temporary directory.
 func BuildBinaries(t testing.TB) string {
 	t.Helper()
@@ -57,7 +58,7 @@ func checkBinDir(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, name := range []string{"berthd", "berth", "berth-shim"} {
+	for _, name := range []string{"berthd", "berth", "berth-compose", "berth-shim"} {
 		if _, err := os.Stat(filepath.Join(abs, name)); err != nil {
 			return "", fmt.Errorf("$%s=%s: %w", BinDirEnv, dir, err)
 		}
@@ -90,7 +91,7 @@ func buildFromModule() (string, error) {
 	}
 	// A directory as -o with several packages writes one binary per
 	// package, named after the package's directory.
-	cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/berthd", "./cmd/berth", "./cmd/berth-shim")
+	cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/berthd", "./cmd/berth", "./cmd/berth-compose", "./cmd/berth-shim")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	var out bytes.Buffer

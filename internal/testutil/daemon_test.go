@@ -22,7 +22,7 @@ func fakeBinDir(t *testing.T) {
 	if err != nil {
 		t.Fatalf("build fakeberthd: %v\n%s", err, out)
 	}
-	for _, name := range []string{"berth", "berth-shim"} {
+	for _, name := range []string{"berth", "berth-compose", "berth-shim"} {
 		if err := os.Symlink("berthd", filepath.Join(dir, name)); err != nil {
 			t.Fatal(err)
 		}
