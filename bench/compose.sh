@@ -112,6 +112,7 @@ timed() {
 }
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
+runtime=$(berth info --format '{{.DefaultRuntime}}')
 declare -A ms
 tools=(berth)
 [ "$have_dc" -eq 1 ] && tools=(berth docker-compose)
@@ -173,7 +174,7 @@ berth rm -f $(berth ps -aq) >/dev/null
 
 {
 	echo "berth compose (berth-compose $("$BIN/berth-compose" compose version --short 2>/dev/null || echo ?)) beside docker-compose $(docker-compose version --short 2>/dev/null || echo absent), same berthd"
-	echo "rounds: $RUNS, alternating which goes first; load average before: $load"
+	echo "runtime: $runtime; rounds: $RUNS, alternating which goes first; load average before: $load"
 	printf '%-28s %12s %16s %7s\n' "median ms" "berth" "docker-compose" "ratio"
 	for p in p3 p20; do
 		for op in up down; do
