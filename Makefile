@@ -75,6 +75,7 @@ bench: build
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/registry.sh
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/build.sh
 	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/network.sh
+	BERTH_BIN_DIR=$(CURDIR)/$(BINDIR) bench/compose.sh
 
 # Man pages for berth and every subcommand, from the command tree.
 man:

@@ -122,7 +122,7 @@ func TestComposeHealthWait(t *testing.T) {
 
 	// A service that never passes its check makes --wait fail.
 	_, stderr, code := p.run("-f", "compose.yaml", "-f", "broken.yaml", "up", "-d", "--wait", "broken")
-	if code == 0 || !strings.Contains(stderr, "container healthproj-broken-1 is unhealthy") {
+	if code != 1 || !strings.Contains(stderr, "container healthproj-broken-1 is unhealthy") {
 		t.Errorf("up --wait with an unhealthy service: exit %d\n%s", code, stderr)
 	}
 	if r := composePSRows(t, p, "-a")["healthproj-broken-1"]; r.Health != "unhealthy" || !strings.HasSuffix(r.Status, "(unhealthy)") {
