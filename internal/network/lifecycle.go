@@ -125,6 +125,11 @@ type AttachOptions struct {
 	Links map[string]string
 	// Ports to publish; a HostPort of 0 takes an ephemeral port.
 	Ports []PortMapping
+	// Hostname is the container's, which its endpoints also answer to.
+	Hostname string
+	// DNS are the container's --dns servers: its resolver forwards there
+	// instead of to the host's.
+	DNS []string
 }
 
 // Attach joins a container's namespace to a network, recording the
@@ -137,7 +142,10 @@ func (m *Manager) Attach(ctx context.Context, ref string, o AttachOptions, netns
 		return nil, err
 	}
 	ep := &Endpoint{ID: newID(), NetworkID: n.ID, ContainerID: o.ContainerID, ContainerName: o.ContainerName,
-		IP: o.IP, Aliases: o.Aliases, Links: o.Links}
+		IP: o.IP, Aliases: o.Aliases, Links: o.Links, Hostname: o.Hostname, DNS: o.DNS}
+	if n.UserDefined() && n.Driver == "bridge" {
+		ep.NetNS = netnsPath
+	}
 	if o.IP.IsValid() && n.Predefined {
 		return nil, errf(errdefs.ErrInvalidArgument, "user specified IP address is supported on user defined networks only")
 	}
@@ -162,7 +170,11 @@ func (m *Manager) Attach(ctx context.Context, ref string, o AttachOptions, netns
 	if err := m.st.updateEndpoint(ep); err != nil {
 		return nil, err
 	}
-	if err := m.refreshLocked(); err != nil {
+	err = m.refreshLocked()
+	if err == nil {
+		err = m.ensureResolverLocked(ep.ContainerID, ep.NetNS)
+	}
+	if err != nil {
 		m.drivers[n.Driver].Leave(ctx, n, ep)
 		m.st.deleteEndpoint(n.ID, ep.ContainerID)
 		m.refreshLocked()
@@ -269,38 +281,18 @@ func ephemeralPort(proto string, used map[string]bool) (uint16, error) {
 	return 0, errf(errdefs.ErrUnavailable, "no free host port")
 }
 
-// refreshLocked rebuilds the nftables table and starts or stops DNS
-// resolvers to match the records.
+// refreshLocked rebuilds the nftables table to match the records.
 func (m *Manager) refreshLocked() error {
 	nets, err := m.st.networks()
 	if err != nil {
 		return err
 	}
 	var fw []fwNetwork
-	live := map[string]bool{}
 	for _, n := range nets {
 		if n.Driver != "bridge" {
 			continue
 		}
 		fw = append(fw, fwNetwork{bridge: n.Bridge, subnet: n.Subnet, internal: n.Internal})
-		if !n.UserDefined() {
-			continue
-		}
-		live[n.ID] = true
-		if m.resolvers[n.ID] == nil {
-			id := n.ID
-			r, err := startResolver(n.Gateway, func(src netip.Addr, name string) []netip.Addr { return m.lookup(id, src, name) }, m.upstreams())
-			if err != nil {
-				return fmt.Errorf("DNS for network %s: %w", n.Name, err)
-			}
-			m.resolvers[n.ID] = r
-		}
-	}
-	for id, r := range m.resolvers {
-		if !live[id] {
-			r.stop()
-			delete(m.resolvers, id)
-		}
 	}
 	var nats []natRule
 	for _, ep := range m.Endpoints("", "") {
@@ -309,45 +301,6 @@ func (m *Manager) refreshLocked() error {
 		}
 	}
 	return m.fw.apply(fw, nats)
-}
-
-func (m *Manager) upstreams() []string {
-	if len(m.cfg.DNS) > 0 {
-		return m.cfg.DNS
-	}
-	return hostResolvers()
-}
-
-// lookup answers a name on one network for the endpoint at src: its own
-// link aliases first, as Docker's resolver does, then every endpoint's
-// names.
-func (m *Manager) lookup(networkID string, src netip.Addr, name string) []netip.Addr {
-	eps := m.Endpoints("", networkID)
-	for _, ep := range eps {
-		if ep.IP == src {
-			for alias, target := range ep.Links {
-				if strings.EqualFold(alias, name) {
-					name = target
-					break
-				}
-			}
-			break
-		}
-	}
-	var out []netip.Addr
-	for _, ep := range eps {
-		if strings.EqualFold(ep.ContainerID, name) {
-			out = append(out, ep.IP)
-			continue
-		}
-		for _, n := range ep.Names() {
-			if strings.EqualFold(n, name) {
-				out = append(out, ep.IP)
-				break
-			}
-		}
-	}
-	return out
 }
 
 // Teardown removes every endpoint of a container; missing ones are fine.
@@ -363,5 +316,8 @@ func (m *Manager) Teardown(ctx context.Context, containerID string) error {
 			first = err
 		}
 	}
+	m.mu.Lock()
+	m.stopResolverLocked(containerID)
+	m.mu.Unlock()
 	return first
 }

@@ -2,6 +2,7 @@ package network
 
 import (
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -47,18 +48,35 @@ type Endpoint struct {
 	IP            netip.Addr `json:"ip"`
 	MAC           string     `json:"mac"`
 	Aliases       []string   `json:"aliases,omitempty"`
+	// Hostname is the container's, one of its DNS names.
+	Hostname string `json:"hostname,omitempty"`
 	// Links are --link's on a user network: names this endpoint alone
 	// resolves, alias to the linked container's name or ID.
 	Links    map[string]string `json:"links,omitempty"`
 	HostVeth string            `json:"hostVeth,omitempty"`
 	Ports    []PortMapping     `json:"ports,omitempty"`
+	// NetNS is the container's namespace, where its resolver listens;
+	// kept so a restarted berthd opens the resolver again.
+	NetNS string `json:"netns,omitempty"`
+	// DNS are the container's --dns servers, its resolver's upstreams.
+	DNS []string `json:"dns,omitempty"`
 }
 
-// Names are the DNS names an endpoint answers to on a user network.
+// Names are the DNS names an endpoint answers to on a user network, in
+// Docker's order: container name, aliases, short ID, hostname, each once.
 func (e *Endpoint) Names() []string {
-	names := []string{e.ContainerName}
+	names := append([]string{e.ContainerName}, e.Aliases...)
 	if len(e.ContainerID) >= 12 {
 		names = append(names, e.ContainerID[:12])
 	}
-	return append(names, e.Aliases...)
+	if e.Hostname != "" {
+		names = append(names, e.Hostname)
+	}
+	var out []string
+	for _, n := range names {
+		if n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -88,7 +88,7 @@ func (s *Service) Setup(ctx context.Context, c *container.Container) (_ string, 
 	attach = func(ctx context.Context) error {
 		for i, ref := range order {
 			ec := wanted[ref]
-			o := network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, IP: ec.IP, Aliases: ec.Aliases, Links: userLinks(ec.Links)}
+			o := attachOptions(c, ec)
 			if i == 0 {
 				o.Ports = ports
 			}
@@ -162,15 +162,26 @@ func (s *Service) ContainerIPs(id string) []netip.Addr {
 	return out
 }
 
-// EmbeddedDNS is the resolver address of the container's first user
-// network; zero when it has none (default bridge keeps the host's).
+// attachOptions are the endpoint a container asked for on one network.
+func attachOptions(c *container.Container, ec container.EndpointConfig) network.AttachOptions {
+	o := network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, IP: ec.IP, Aliases: ec.Aliases,
+		Links: userLinks(ec.Links), Hostname: c.Config.Hostname}
+	for _, a := range c.HostConfig.DNS {
+		o.DNS = append(o.DNS, a.String())
+	}
+	return o
+}
+
+// EmbeddedDNS is the address of the container's own resolver when it is
+// on a user network; zero otherwise (the default bridge keeps the host's
+// resolvers, as in Docker).
 func (s *Service) EmbeddedDNS(id string) netip.Addr {
 	if s == nil {
 		return netip.Addr{}
 	}
 	for _, ep := range s.Endpoints(id, "") {
 		if n, err := s.Get(ep.NetworkID); err == nil && n.UserDefined() && n.Driver == "bridge" {
-			return n.Gateway
+			return network.ResolverAddr
 		}
 	}
 	return netip.Addr{}
@@ -196,7 +207,7 @@ func (s *Service) NetworkConnect(ctx context.Context, ref string, req apinetwork
 		return errdefs.ErrPermissionDenied.WithMessage(fmt.Sprintf("endpoint with name %s already exists in network %s", c.Name, n.Name))
 	}
 	if c.State.IsRunning() {
-		if _, err := s.Attach(ctx, n.ID, network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, IP: ec.IP, Aliases: ec.Aliases, Links: userLinks(ec.Links)}, s.NetNSPath(c.ID)); err != nil {
+		if _, err := s.Attach(ctx, n.ID, attachOptions(c, ec), s.NetNSPath(c.ID)); err != nil {
 			return err
 		}
 	}
