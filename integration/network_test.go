@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -26,6 +27,11 @@ func hostNetState(t *testing.T, d *testutil.Daemon, extra ...string) string {
 	t.Helper()
 	bridge := config.DefaultBridge(d.DataRoot)
 	links, err := netlink.LinkList()
+	// Other daemons' links come and go meanwhile, which interrupts the
+	// kernel's dump; ask again.
+	for i := 0; errors.Is(err, netlink.ErrDumpInterrupted) && i < 10; i++ {
+		links, err = netlink.LinkList()
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,21 +13,28 @@ import (
 
 // CreateOptions describe a user-defined network.
 type CreateOptions struct {
-	Name       string
-	Driver     string // "" means bridge
-	Subnet     netip.Prefix
-	Gateway    netip.Addr
-	IPRange    netip.Prefix
-	Internal   bool
-	Attachable bool
-	Labels     map[string]string
-	Options    map[string]string
+	Name    string
+	Driver  string // "" means bridge
+	Subnet  netip.Prefix
+	Gateway netip.Addr
+	IPRange netip.Prefix
+	// AuxAddresses are reserved, by host name; each must be in Subnet.
+	AuxAddresses map[string]netip.Addr
+	IPAMOptions  map[string]string
+	Internal     bool
+	Attachable   bool
+	Labels       map[string]string
+	Options      map[string]string
 }
 
 // Create makes a user-defined network.
 func (m *Manager) Create(ctx context.Context, o CreateOptions) (*Network, error) {
 	if err := CheckName(o.Name); err != nil {
 		return nil, err
+	}
+	switch o.Name {
+	case "bridge", "host", "none":
+		return nil, errf(errdefs.ErrPermissionDenied, "operation is not permitted on predefined %s network ", o.Name)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -47,7 +54,8 @@ func (m *Manager) Create(ctx context.Context, o CreateOptions) (*Network, error)
 		}
 	}
 	n := &Network{ID: newID(), Name: o.Name, Driver: o.Driver, Internal: o.Internal, Attachable: o.Attachable,
-		Labels: o.Labels, Options: o.Options, Created: time.Now().UTC(), IPRange: o.IPRange}
+		Labels: o.Labels, Options: o.Options, Created: time.Now().UTC(), IPRange: o.IPRange,
+		AuxAddresses: o.AuxAddresses, IPAMOptions: o.IPAMOptions}
 	if n.Labels == nil {
 		n.Labels = map[string]string{}
 	}
@@ -70,6 +78,13 @@ func (m *Manager) Create(ctx context.Context, o CreateOptions) (*Network, error)
 		if n.IPRange.IsValid() && !n.Subnet.Contains(n.IPRange.Addr()) {
 			return nil, errf(errdefs.ErrInvalidArgument, "ip-range %s is not in subnet %s", n.IPRange, n.Subnet)
 		}
+		for host, a := range n.AuxAddresses {
+			if !n.Subnet.Contains(a) {
+				return nil, errf(errdefs.ErrInvalidArgument, "auxiliary address: (%s:%s) must belong to the master pool: %s", host, a, n.Subnet)
+			}
+		}
+	} else if len(n.AuxAddresses) > 0 {
+		return nil, errf(errdefs.ErrInvalidArgument, "auxiliary addresses need a subnet")
 	} else if err := m.chooseSubnet(n, nets); err != nil {
 		return nil, err
 	}
@@ -130,6 +145,12 @@ type AttachOptions struct {
 	// DNS are the container's --dns servers: its resolver forwards there
 	// instead of to the host's.
 	DNS []string
+	// MAC is a requested address for the interface; "" derives one from
+	// the IP address.
+	MAC string
+	// IfName names the interface in the container
+	// (com.docker.network.endpoint.ifname); "" takes the next ethN.
+	IfName string
 }
 
 // Attach joins a container's namespace to a network, recording the
@@ -142,7 +163,8 @@ func (m *Manager) Attach(ctx context.Context, ref string, o AttachOptions, netns
 		return nil, err
 	}
 	ep := &Endpoint{ID: newID(), NetworkID: n.ID, ContainerID: o.ContainerID, ContainerName: o.ContainerName,
-		IP: o.IP, Aliases: o.Aliases, Links: o.Links, Hostname: o.Hostname, DNS: o.DNS}
+		IP: o.IP, Aliases: o.Aliases, Links: o.Links, Hostname: o.Hostname, DNS: o.DNS,
+		MAC: o.MAC, IfName: o.IfName}
 	if n.UserDefined() && n.Driver == "bridge" {
 		ep.NetNS = netnsPath
 	}

@@ -16,6 +16,11 @@ type Network struct {
 	// IPRange narrows where container addresses are taken from; zero
 	// means the whole subnet.
 	IPRange netip.Prefix `json:"ipRange,omitzero"`
+	// AuxAddresses are addresses the client reserved for other hosts
+	// (IPAM AuxiliaryAddresses): never handed to a container.
+	AuxAddresses map[string]netip.Addr `json:"auxAddresses,omitempty"`
+	// IPAMOptions are the IPAM driver's options as the client sent them.
+	IPAMOptions map[string]string `json:"ipamOptions,omitempty"`
 	// Bridge is the host interface of a bridge network.
 	Bridge     string            `json:"bridge,omitempty"`
 	Internal   bool              `json:"internal,omitempty"`
@@ -54,7 +59,10 @@ type Endpoint struct {
 	// resolves, alias to the linked container's name or ID.
 	Links    map[string]string `json:"links,omitempty"`
 	HostVeth string            `json:"hostVeth,omitempty"`
-	Ports    []PortMapping     `json:"ports,omitempty"`
+	// IfName is the interface's name in the container the client asked
+	// for; "" means the next free ethN.
+	IfName string        `json:"ifName,omitempty"`
+	Ports  []PortMapping `json:"ports,omitempty"`
 	// NetNS is the container's namespace, where its resolver listens;
 	// kept so a restarted berthd opens the resolver again.
 	NetNS string `json:"netns,omitempty"`
