@@ -180,6 +180,26 @@ func TestNetworkEndpointAsSent(t *testing.T) {
 		t.Errorf("second connect: %s", msg)
 	}
 
+	// Connecting a network of higher priority to a running container
+	// moves its default route there; disconnecting it moves the route
+	// back.
+	mustPost(t, d, "/networks/create", `{"Name":"ep3","IPAM":{"Config":[{"Subnet":"10.216.3.0/24"}]}}`)
+	t.Cleanup(func() { testutil.Docker(t, d, "network", "rm", "ep3") })
+	route := func() string { return docker(t, d, "exec", "first", "ip", "route", "show", "default") }
+	if r := route(); !strings.Contains(r, "via 10.216.1.1") {
+		t.Fatalf("first's route: %s", r)
+	}
+	if code, b := apiCall(t, d, "POST", "/networks/ep3/connect", `{"Container":"first","EndpointConfig":{"GwPriority":5}}`); code != http.StatusOK {
+		t.Fatalf("connect: %d %s", code, b)
+	}
+	if r := route(); !strings.Contains(r, "via 10.216.3.1") {
+		t.Errorf("after connecting ep3 with priority 5: %s", r)
+	}
+	docker(t, d, "network", "disconnect", "ep3", "first")
+	if r := route(); !strings.Contains(r, "via 10.216.1.1") {
+		t.Errorf("after disconnecting ep3: %s", r)
+	}
+
 	// A host-mode container lists the host network.
 	docker(t, d, "run", "-d", "--name", "onhost", "--network", "host", "busybox", "sleep", "300")
 	t.Cleanup(func() { testutil.Docker(t, d, "rm", "-f", "onhost") })

@@ -3,6 +3,7 @@ package network
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/netip"
 	"strings"
@@ -151,6 +152,9 @@ type AttachOptions struct {
 	// IfName names the interface in the container
 	// (com.docker.network.endpoint.ifname); "" takes the next ethN.
 	IfName string
+	// GwPriority ranks the endpoint for the default route: the highest
+	// gives it.
+	GwPriority int
 }
 
 // Attach joins a container's namespace to a network, recording the
@@ -164,8 +168,8 @@ func (m *Manager) Attach(ctx context.Context, ref string, o AttachOptions, netns
 	}
 	ep := &Endpoint{ID: newID(), NetworkID: n.ID, ContainerID: o.ContainerID, ContainerName: o.ContainerName,
 		IP: o.IP, Aliases: o.Aliases, Links: o.Links, Hostname: o.Hostname, DNS: o.DNS,
-		MAC: o.MAC, IfName: o.IfName}
-	if n.UserDefined() && n.Driver == "bridge" {
+		MAC: o.MAC, IfName: o.IfName, GwPriority: o.GwPriority}
+	if n.Driver == "bridge" {
 		ep.NetNS = netnsPath
 	}
 	if o.IP.IsValid() && n.Predefined {
@@ -193,8 +197,11 @@ func (m *Manager) Attach(ctx context.Context, ref string, o AttachOptions, netns
 		return nil, err
 	}
 	err = m.refreshLocked()
-	if err == nil {
+	if err == nil && n.UserDefined() && n.Driver == "bridge" {
 		err = m.ensureResolverLocked(ep.ContainerID, ep.NetNS)
+	}
+	if err == nil && n.Driver == "bridge" {
+		err = m.chooseGatewayLocked(ep.ContainerID, netnsPath, 2)
 	}
 	if err != nil {
 		m.drivers[n.Driver].Leave(ctx, n, ep)
@@ -231,6 +238,12 @@ func (m *Manager) detach(ctx context.Context, networkID, containerID string, lea
 	}
 	if err := m.st.deleteEndpoint(n.ID, containerID); err != nil {
 		return err
+	}
+	if leave {
+		// The default route went with the interface if it was this one's.
+		if err := m.chooseGatewayLocked(containerID, m.netNSOf(containerID), 1); err != nil {
+			slog.Warn("moving the default route", "container", containerID, "error", err)
+		}
 	}
 	return m.refreshLocked()
 }

@@ -61,10 +61,13 @@ type Endpoint struct {
 	HostVeth string            `json:"hostVeth,omitempty"`
 	// IfName is the interface's name in the container the client asked
 	// for; "" means the next free ethN.
-	IfName string        `json:"ifName,omitempty"`
-	Ports  []PortMapping `json:"ports,omitempty"`
-	// NetNS is the container's namespace, where its resolver listens;
-	// kept so a restarted berthd opens the resolver again.
+	IfName string `json:"ifName,omitempty"`
+	// GwPriority ranks the endpoint for the container's default route.
+	GwPriority int           `json:"gwPriority,omitempty"`
+	Ports      []PortMapping `json:"ports,omitempty"`
+	// NetNS is the container's namespace (bridge endpoints), where its
+	// resolver listens and its default route is chosen; kept so a
+	// restarted berthd opens the resolver again.
 	NetNS string `json:"netns,omitempty"`
 	// DNS are the container's --dns servers, its resolver's upstreams.
 	DNS []string `json:"dns,omitempty"`

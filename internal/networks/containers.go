@@ -178,7 +178,8 @@ func (s *Service) ContainerIPs(id string) []netip.Addr {
 // attachOptions are the endpoint a container asked for on one network.
 func attachOptions(c *container.Container, ec container.EndpointConfig) network.AttachOptions {
 	o := network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, IP: ec.IP, Aliases: ec.Aliases,
-		Links: userLinks(ec.Links), Hostname: c.Config.Hostname, MAC: ec.MacAddress, IfName: ec.DriverOpts[ifNameOpt]}
+		Links: userLinks(ec.Links), Hostname: c.Config.Hostname, MAC: ec.MacAddress, IfName: ec.DriverOpts[ifNameOpt],
+		GwPriority: ec.GwPriority}
 	for _, a := range c.HostConfig.DNS {
 		o.DNS = append(o.DNS, a.String())
 	}
