@@ -160,6 +160,19 @@ func TestNetworkResolverPerContainer(t *testing.T) {
 		t.Fatalf("forwarded: %s", out)
 	}
 
+	// A default-bridge container connected to t1 gets the resolver and
+	// its new address in /etc/hosts at once, as in Docker.
+	docker(t, d, "run", "-d", "--name", "plain", "--dns", up.addr, "busybox", "sleep", "300")
+	docker(t, d, "network", "connect", "t1", "plain")
+	if conf := docker(t, d, "exec", "plain", "cat", "/etc/resolv.conf"); !strings.HasPrefix(conf, "nameserver 127.0.0.11\n") {
+		t.Fatalf("resolv.conf after connect:\n%s", conf)
+	}
+	if hosts := docker(t, d, "exec", "plain", "cat", "/etc/hosts"); !strings.Contains(hosts, ipOn(t, d, "plain", "t1")+"\t") {
+		t.Fatalf("/etc/hosts after connect lacks the t1 address:\n%s", hosts)
+	}
+	mustResolve(t, d, "plain", "one", ip1)
+	docker(t, d, "rm", "-f", "plain")
+
 	docker(t, d, "network", "disconnect", "t1", "probe")
 	mustNotResolve(t, d, "probe", "one")
 	mustResolve(t, d, "probe", "two", ip2)

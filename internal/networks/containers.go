@@ -237,6 +237,7 @@ func (s *Service) NetworkConnect(ctx context.Context, ref string, req apinetwork
 		c.Networks[n.Name] = ec
 		return nil
 	})
+	s.endpointsChanged(c)
 	return err
 }
 
@@ -278,6 +279,7 @@ func (s *Service) NetworkDisconnect(ctx context.Context, ref string, req apinetw
 		}
 		return nil
 	})
+	s.endpointsChanged(c)
 	return err
 }
 
