@@ -198,6 +198,10 @@ func TestNetworkResolverPerContainer(t *testing.T) {
 		t.Fatalf("default bridge got the embedded resolver:\n%s", out)
 	}
 
+	// Every thread that opened a resolver's sockets in a container's
+	// namespace came back to the host's.
+	checkThreadsInHostNetNS(t, d)
+
 	// After kill -9 of berthd, the running probe gets its resolver back.
 	d.Kill()
 	d.Restart(t)
