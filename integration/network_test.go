@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -19,17 +20,31 @@ import (
 // hostNetState is the links and nftables rules this daemon could have
 // made (its bridges, the veths on them, its table), to check that removing
 // containers and networks puts them back. Other daemons may run meanwhile,
-// so their links and tables are left out.
-func hostNetState(t *testing.T, d *testutil.Daemon) string {
+// so their links and tables are left out: the user bridges counted are
+// those of this daemon's networks, and extra (bridges of networks the test
+// removed, to see they went with them).
+func hostNetState(t *testing.T, d *testutil.Daemon, extra ...string) string {
 	t.Helper()
 	bridge := config.DefaultBridge(d.DataRoot)
 	links, err := netlink.LinkList()
+	// Other daemons' links come and go meanwhile, which interrupts the
+	// kernel's dump; ask again.
+	for i := 0; errors.Is(err, netlink.ErrDumpInterrupted) && i < 10; i++ {
+		links, err = netlink.LinkList()
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
+	names := map[string]bool{bridge: true}
+	for _, n := range extra {
+		names[n] = true
+	}
+	for _, id := range strings.Fields(docker(t, d, "network", "ls", "-q", "--no-trunc")) {
+		names["br-"+id[:12]] = true
+	}
 	ours := map[int]bool{}
 	for _, l := range links {
-		if n := l.Attrs().Name; n == bridge || strings.HasPrefix(n, "br-") {
+		if names[l.Attrs().Name] {
 			ours[l.Attrs().Index] = true
 		}
 	}
@@ -108,7 +123,7 @@ func TestNetworkUserBridgeDNSPortsCleanup(t *testing.T) {
 	importBusybox(t, d, "busybox:latest")
 	before := hostNetState(t, d)
 
-	docker(t, d, "network", "create", "--subnet", "10.213.0.0/24", "--label", "k=v", "tnet")
+	tnet := strings.TrimSpace(docker(t, d, "network", "create", "--subnet", "10.213.0.0/24", "--label", "k=v", "tnet"))
 	if msg := dockerFails(t, d, "network", "create", "--subnet", "10.213.0.128/25", "other"); !strings.Contains(msg, "Pool overlaps with other one on this address space") {
 		t.Fatalf("overlap: %s", msg)
 	}
@@ -161,7 +176,7 @@ func TestNetworkUserBridgeDNSPortsCleanup(t *testing.T) {
 	}
 	docker(t, d, "rm", "-f", "srv")
 	docker(t, d, "network", "rm", "tnet")
-	if after := hostNetState(t, d); after != before {
+	if after := hostNetState(t, d, "br-"+tnet[:12]); after != before {
 		t.Fatalf("host network state not restored:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }

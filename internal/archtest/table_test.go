@@ -47,7 +47,7 @@ var rules = map[string]struct{ mod, ext []string }{
 	"internal/sysinfo":               {nil, []string{xsys}},
 	"internal/archtest":              {nil, nil},
 	"internal/testutil":              {[]string{"*"}, []string{mobyClient, reference, bbolt}},
-	"integration":                    {[]string{"*"}, []string{mobyAPI, mobyClient, ggcr, imageSpec, netlink, nftables, errdefs, bbolt}},
+	"integration":                    {[]string{"*"}, []string{mobyAPI, mobyClient, ggcr, imageSpec, netlink, nftables, dns, errdefs, bbolt}},
 	"hack":                           {[]string{"internal/testutil"}, nil},
 	"hack/man":                       {[]string{"internal/cli"}, []string{cobra}},
 	"bench":                          {[]string{"*"}, []string{runtimeSpec}},

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	apicontainer "github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
 	"github.com/opencontainers/go-digest"
 )
 
@@ -47,6 +48,15 @@ type EndpointConfig struct {
 	Aliases []string   `json:"aliases,omitempty"`
 	// Links are run --link on a user network, as "name[:alias]".
 	Links []string `json:"links,omitempty"`
+	// IPAMConfig, DriverOpts, MacAddress and GwPriority are kept as the
+	// client sent them, and inspect shows them so.
+	IPAMConfig *network.EndpointIPAMConfig `json:"ipamConfig,omitempty"`
+	DriverOpts map[string]string           `json:"driverOpts,omitempty"`
+	MacAddress string                      `json:"macAddress,omitempty"`
+	GwPriority int                         `json:"gwPriority,omitempty"`
+	// Disconnected marks the network mode's network after network
+	// disconnect: the container no longer joins it until connected again.
+	Disconnected bool `json:"disconnected,omitempty"`
 }
 
 // ShortID is the 12-character form Docker prints.

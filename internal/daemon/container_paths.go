@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"net/netip"
 	"path/filepath"
 
 	"github.com/berth/berth/internal/container"
@@ -34,9 +33,7 @@ func (d *Daemon) writeEtcFiles(c *container.Container) (map[string]string, error
 		DNS:        c.HostConfig.DNS,
 		DNSSearch:  c.HostConfig.DNSSearch,
 		DNSOptions: c.HostConfig.DNSOptions,
-	}
-	if gw := d.networks.EmbeddedDNS(c.ID); gw.IsValid() {
-		cfg.DNS = []netip.Addr{gw} // the embedded DNS forwards the rest
+		Resolver:   d.networks.EmbeddedDNS(c.ID),
 	}
 	return etc.Write(d.containerDir(c.ID), cfg)
 }

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"path/filepath"
 
+	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/network"
 	"github.com/berth/berth/internal/networks"
 )
@@ -33,5 +34,6 @@ func (d *Daemon) openNetworks(ctx context.Context) error {
 		return fmt.Errorf("networks: %w", err)
 	}
 	d.networks = networks.New(m, d.containers, filepath.Join(d.cfg.ExecRoot, "netns"))
+	d.networks.OnEndpointsChanged(func(c *container.Container) error { _, err := d.writeEtcFiles(c); return err })
 	return nil
 }

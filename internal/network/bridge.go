@@ -102,9 +102,9 @@ func (Bridge) Join(_ context.Context, n *Network, ep *Endpoint, netnsPath string
 	if err := netlink.LinkSetUp(veth); err != nil {
 		return err
 	}
-	ifname := "eth0"
-	if links, _ := h.LinkList(); len(links) > 2 { // lo and the new peer
-		ifname = fmt.Sprintf("eth%d", len(links)-2)
+	ifname := ep.IfName
+	if ifname == "" {
+		ifname = nextEthName(h)
 	}
 	if err := configureInside(h, peer, ifname, n, ep); err != nil {
 		return err
@@ -114,13 +114,24 @@ func (Bridge) Join(_ context.Context, n *Network, ep *Endpoint, netnsPath string
 	return nil
 }
 
+// nextEthName is the first ethN not yet in the namespace; an interface
+// named by the client may have taken any of them.
+func nextEthName(h *netlink.Handle) string {
+	for i := 0; ; i++ {
+		name := fmt.Sprintf("eth%d", i)
+		if _, err := h.LinkByName(name); err != nil {
+			return name
+		}
+	}
+}
+
 func configureInside(h *netlink.Handle, peer, ifname string, n *Network, ep *Endpoint) error {
 	l, err := h.LinkByName(peer)
 	if err != nil {
 		return err
 	}
 	if err := h.LinkSetName(l, ifname); err != nil {
-		return err
+		return fmt.Errorf("naming the interface %s in the container: %w", ifname, err)
 	}
 	if mac, err := net.ParseMAC(ep.MAC); err == nil {
 		if err := h.LinkSetHardwareAddr(l, mac); err != nil {

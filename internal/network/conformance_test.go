@@ -2,6 +2,7 @@ package network
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -17,6 +18,11 @@ import (
 // hostLinks names the host's interfaces, to check a driver leaves none.
 func hostLinks(t *testing.T) []string {
 	links, err := netlink.LinkList()
+	// Other programs' links come and go meanwhile, which interrupts the
+	// kernel's dump; ask again.
+	for i := 0; errors.Is(err, netlink.ErrDumpInterrupted) && i < 10; i++ {
+		links, err = netlink.LinkList()
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

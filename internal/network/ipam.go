@@ -2,8 +2,10 @@ package network
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"net/netip"
+	"slices"
 
 	"github.com/containerd/errdefs"
 )
@@ -79,7 +81,7 @@ func pickAddress(n *Network, want netip.Addr, used map[string]bool) (netip.Addr,
 	sub := n.Subnet.Masked()
 	last := u32ToAddr(addrToU32(sub.Addr()) | (uint32(1)<<(32-sub.Bits()) - 1))
 	reserved := func(a netip.Addr) bool {
-		return a == sub.Addr() || a == last || a == n.Gateway || used[a.String()]
+		return a == sub.Addr() || a == last || a == n.Gateway || used[a.String()] || slices.Contains(slices.Collect(maps.Values(n.AuxAddresses)), a)
 	}
 	if want.IsValid() {
 		if !sub.Contains(want) {

@@ -3,6 +3,7 @@ package network
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/netip"
 	"strings"
@@ -13,21 +14,28 @@ import (
 
 // CreateOptions describe a user-defined network.
 type CreateOptions struct {
-	Name       string
-	Driver     string // "" means bridge
-	Subnet     netip.Prefix
-	Gateway    netip.Addr
-	IPRange    netip.Prefix
-	Internal   bool
-	Attachable bool
-	Labels     map[string]string
-	Options    map[string]string
+	Name    string
+	Driver  string // "" means bridge
+	Subnet  netip.Prefix
+	Gateway netip.Addr
+	IPRange netip.Prefix
+	// AuxAddresses are reserved, by host name; each must be in Subnet.
+	AuxAddresses map[string]netip.Addr
+	IPAMOptions  map[string]string
+	Internal     bool
+	Attachable   bool
+	Labels       map[string]string
+	Options      map[string]string
 }
 
 // Create makes a user-defined network.
 func (m *Manager) Create(ctx context.Context, o CreateOptions) (*Network, error) {
 	if err := CheckName(o.Name); err != nil {
 		return nil, err
+	}
+	switch o.Name {
+	case "bridge", "host", "none":
+		return nil, errf(errdefs.ErrPermissionDenied, "operation is not permitted on predefined %s network ", o.Name)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -47,7 +55,8 @@ func (m *Manager) Create(ctx context.Context, o CreateOptions) (*Network, error)
 		}
 	}
 	n := &Network{ID: newID(), Name: o.Name, Driver: o.Driver, Internal: o.Internal, Attachable: o.Attachable,
-		Labels: o.Labels, Options: o.Options, Created: time.Now().UTC(), IPRange: o.IPRange}
+		Labels: o.Labels, Options: o.Options, Created: time.Now().UTC(), IPRange: o.IPRange,
+		AuxAddresses: o.AuxAddresses, IPAMOptions: o.IPAMOptions}
 	if n.Labels == nil {
 		n.Labels = map[string]string{}
 	}
@@ -70,6 +79,13 @@ func (m *Manager) Create(ctx context.Context, o CreateOptions) (*Network, error)
 		if n.IPRange.IsValid() && !n.Subnet.Contains(n.IPRange.Addr()) {
 			return nil, errf(errdefs.ErrInvalidArgument, "ip-range %s is not in subnet %s", n.IPRange, n.Subnet)
 		}
+		for host, a := range n.AuxAddresses {
+			if !n.Subnet.Contains(a) {
+				return nil, errf(errdefs.ErrInvalidArgument, "auxiliary address: (%s:%s) must belong to the master pool: %s", host, a, n.Subnet)
+			}
+		}
+	} else if len(n.AuxAddresses) > 0 {
+		return nil, errf(errdefs.ErrInvalidArgument, "auxiliary addresses need a subnet")
 	} else if err := m.chooseSubnet(n, nets); err != nil {
 		return nil, err
 	}
@@ -125,6 +141,20 @@ type AttachOptions struct {
 	Links map[string]string
 	// Ports to publish; a HostPort of 0 takes an ephemeral port.
 	Ports []PortMapping
+	// Hostname is the container's, which its endpoints also answer to.
+	Hostname string
+	// DNS are the container's --dns servers: its resolver forwards there
+	// instead of to the host's.
+	DNS []string
+	// MAC is a requested address for the interface; "" derives one from
+	// the IP address.
+	MAC string
+	// IfName names the interface in the container
+	// (com.docker.network.endpoint.ifname); "" takes the next ethN.
+	IfName string
+	// GwPriority ranks the endpoint for the default route: the highest
+	// gives it.
+	GwPriority int
 }
 
 // Attach joins a container's namespace to a network, recording the
@@ -137,7 +167,11 @@ func (m *Manager) Attach(ctx context.Context, ref string, o AttachOptions, netns
 		return nil, err
 	}
 	ep := &Endpoint{ID: newID(), NetworkID: n.ID, ContainerID: o.ContainerID, ContainerName: o.ContainerName,
-		IP: o.IP, Aliases: o.Aliases, Links: o.Links}
+		IP: o.IP, Aliases: o.Aliases, Links: o.Links, Hostname: o.Hostname, DNS: o.DNS,
+		MAC: o.MAC, IfName: o.IfName, GwPriority: o.GwPriority}
+	if n.Driver == "bridge" {
+		ep.NetNS = netnsPath
+	}
 	if o.IP.IsValid() && n.Predefined {
 		return nil, errf(errdefs.ErrInvalidArgument, "user specified IP address is supported on user defined networks only")
 	}
@@ -162,7 +196,14 @@ func (m *Manager) Attach(ctx context.Context, ref string, o AttachOptions, netns
 	if err := m.st.updateEndpoint(ep); err != nil {
 		return nil, err
 	}
-	if err := m.refreshLocked(); err != nil {
+	err = m.refreshLocked()
+	if err == nil && n.UserDefined() && n.Driver == "bridge" {
+		err = m.ensureResolverLocked(ep.ContainerID, ep.NetNS)
+	}
+	if err == nil && n.Driver == "bridge" {
+		err = m.chooseGatewayLocked(ep.ContainerID, netnsPath, 2)
+	}
+	if err != nil {
 		m.drivers[n.Driver].Leave(ctx, n, ep)
 		m.st.deleteEndpoint(n.ID, ep.ContainerID)
 		m.refreshLocked()
@@ -197,6 +238,12 @@ func (m *Manager) detach(ctx context.Context, networkID, containerID string, lea
 	}
 	if err := m.st.deleteEndpoint(n.ID, containerID); err != nil {
 		return err
+	}
+	if leave {
+		// The default route went with the interface if it was this one's.
+		if err := m.chooseGatewayLocked(containerID, m.netNSOf(containerID), 1); err != nil {
+			slog.Warn("moving the default route", "container", containerID, "error", err)
+		}
 	}
 	return m.refreshLocked()
 }
@@ -269,38 +316,18 @@ func ephemeralPort(proto string, used map[string]bool) (uint16, error) {
 	return 0, errf(errdefs.ErrUnavailable, "no free host port")
 }
 
-// refreshLocked rebuilds the nftables table and starts or stops DNS
-// resolvers to match the records.
+// refreshLocked rebuilds the nftables table to match the records.
 func (m *Manager) refreshLocked() error {
 	nets, err := m.st.networks()
 	if err != nil {
 		return err
 	}
 	var fw []fwNetwork
-	live := map[string]bool{}
 	for _, n := range nets {
 		if n.Driver != "bridge" {
 			continue
 		}
 		fw = append(fw, fwNetwork{bridge: n.Bridge, subnet: n.Subnet, internal: n.Internal})
-		if !n.UserDefined() {
-			continue
-		}
-		live[n.ID] = true
-		if m.resolvers[n.ID] == nil {
-			id := n.ID
-			r, err := startResolver(n.Gateway, func(src netip.Addr, name string) []netip.Addr { return m.lookup(id, src, name) }, m.upstreams())
-			if err != nil {
-				return fmt.Errorf("DNS for network %s: %w", n.Name, err)
-			}
-			m.resolvers[n.ID] = r
-		}
-	}
-	for id, r := range m.resolvers {
-		if !live[id] {
-			r.stop()
-			delete(m.resolvers, id)
-		}
 	}
 	var nats []natRule
 	for _, ep := range m.Endpoints("", "") {
@@ -309,45 +336,6 @@ func (m *Manager) refreshLocked() error {
 		}
 	}
 	return m.fw.apply(fw, nats)
-}
-
-func (m *Manager) upstreams() []string {
-	if len(m.cfg.DNS) > 0 {
-		return m.cfg.DNS
-	}
-	return hostResolvers()
-}
-
-// lookup answers a name on one network for the endpoint at src: its own
-// link aliases first, as Docker's resolver does, then every endpoint's
-// names.
-func (m *Manager) lookup(networkID string, src netip.Addr, name string) []netip.Addr {
-	eps := m.Endpoints("", networkID)
-	for _, ep := range eps {
-		if ep.IP == src {
-			for alias, target := range ep.Links {
-				if strings.EqualFold(alias, name) {
-					name = target
-					break
-				}
-			}
-			break
-		}
-	}
-	var out []netip.Addr
-	for _, ep := range eps {
-		if strings.EqualFold(ep.ContainerID, name) {
-			out = append(out, ep.IP)
-			continue
-		}
-		for _, n := range ep.Names() {
-			if strings.EqualFold(n, name) {
-				out = append(out, ep.IP)
-				break
-			}
-		}
-	}
-	return out
 }
 
 // Teardown removes every endpoint of a container; missing ones are fine.
@@ -363,5 +351,8 @@ func (m *Manager) Teardown(ctx context.Context, containerID string) error {
 			first = err
 		}
 	}
+	m.mu.Lock()
+	m.stopResolverLocked(containerID)
+	m.mu.Unlock()
 	return first
 }

@@ -26,7 +26,8 @@ type Config struct {
 	Pools []Pool
 	// IPForward enables net.ipv4.ip_forward with the first bridge.
 	IPForward bool
-	// DNS overrides the host's resolvers as upstreams of the embedded DNS.
+	// DNS overrides the host's resolvers as upstreams of the containers'
+	// resolvers (dockerd --dns).
 	DNS []string
 	// Table names Berth's nftables table; default "berth-" + DefaultBridge.
 	Table string
@@ -40,7 +41,7 @@ type Manager struct {
 	drivers   map[string]Driver
 	fw        firewall
 	mu        sync.Mutex
-	resolvers map[string]*resolver // by network ID
+	resolvers map[string]*resolver // by container ID
 }
 
 // New opens the records, makes the predefined networks (bridge, host,
@@ -74,8 +75,13 @@ func New(ctx context.Context, cfg Config) (*Manager, error) {
 		}
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m, m.refreshLocked()
+	err = m.refreshLocked()
+	m.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	m.restoreResolvers()
+	return m, nil
 }
 
 func (m *Manager) predefine(ctx context.Context) error {
@@ -140,15 +146,14 @@ func newID() string {
 	return hex.EncodeToString(b)
 }
 
-// Close stops the DNS resolvers. Bridges, rules and endpoints stay for
+// Close stops the containers' resolvers. Bridges, rules and endpoints stay for
 // the running containers and the next berthd; with no container on a
 // network left, Berth's own bridges and table go (releaseHostIfIdle).
 func (m *Manager) Close() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for id, r := range m.resolvers {
-		r.stop()
-		delete(m.resolvers, id)
+	for id := range m.resolvers {
+		m.stopResolverLocked(id)
 	}
 	m.releaseHostIfIdle()
 }

@@ -2,6 +2,7 @@ package network
 
 import (
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -15,6 +16,11 @@ type Network struct {
 	// IPRange narrows where container addresses are taken from; zero
 	// means the whole subnet.
 	IPRange netip.Prefix `json:"ipRange,omitzero"`
+	// AuxAddresses are addresses the client reserved for other hosts
+	// (IPAM AuxiliaryAddresses): never handed to a container.
+	AuxAddresses map[string]netip.Addr `json:"auxAddresses,omitempty"`
+	// IPAMOptions are the IPAM driver's options as the client sent them.
+	IPAMOptions map[string]string `json:"ipamOptions,omitempty"`
 	// Bridge is the host interface of a bridge network.
 	Bridge     string            `json:"bridge,omitempty"`
 	Internal   bool              `json:"internal,omitempty"`
@@ -47,18 +53,41 @@ type Endpoint struct {
 	IP            netip.Addr `json:"ip"`
 	MAC           string     `json:"mac"`
 	Aliases       []string   `json:"aliases,omitempty"`
+	// Hostname is the container's, one of its DNS names.
+	Hostname string `json:"hostname,omitempty"`
 	// Links are --link's on a user network: names this endpoint alone
 	// resolves, alias to the linked container's name or ID.
 	Links    map[string]string `json:"links,omitempty"`
 	HostVeth string            `json:"hostVeth,omitempty"`
-	Ports    []PortMapping     `json:"ports,omitempty"`
+	// IfName is the interface's name in the container the client asked
+	// for; "" means the next free ethN.
+	IfName string `json:"ifName,omitempty"`
+	// GwPriority ranks the endpoint for the container's default route.
+	GwPriority int           `json:"gwPriority,omitempty"`
+	Ports      []PortMapping `json:"ports,omitempty"`
+	// NetNS is the container's namespace (bridge endpoints), where its
+	// resolver listens and its default route is chosen; kept so a
+	// restarted berthd opens the resolver again.
+	NetNS string `json:"netns,omitempty"`
+	// DNS are the container's --dns servers, its resolver's upstreams.
+	DNS []string `json:"dns,omitempty"`
 }
 
-// Names are the DNS names an endpoint answers to on a user network.
+// Names are the DNS names an endpoint answers to on a user network, in
+// Docker's order: container name, aliases, short ID, hostname, each once.
 func (e *Endpoint) Names() []string {
-	names := []string{e.ContainerName}
+	names := append([]string{e.ContainerName}, e.Aliases...)
 	if len(e.ContainerID) >= 12 {
 		names = append(names, e.ContainerID[:12])
 	}
-	return append(names, e.Aliases...)
+	if e.Hostname != "" {
+		names = append(names, e.Hostname)
+	}
+	var out []string
+	for _, n := range names {
+		if n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -16,7 +16,8 @@ func (s *Service) networkToAPI(n *network.Network) apinetwork.Inspect {
 	out := apinetwork.Inspect{Network: apinetwork.Network{
 		Name: n.Name, ID: n.ID, Created: n.Created, Scope: "local", Driver: n.Driver,
 		EnableIPv4: true, Internal: n.Internal, Attachable: n.Attachable,
-		IPAM:    apinetwork.IPAM{Driver: "default", Options: map[string]string{}, Config: []apinetwork.IPAMConfig{}},
+		// Options stay null unless the client gave some, as in Docker.
+		IPAM:    apinetwork.IPAM{Driver: "default", Options: n.IPAMOptions, Config: []apinetwork.IPAMConfig{}},
 		Options: n.Options, Labels: n.Labels,
 	}, Containers: map[string]apinetwork.EndpointResource{}}
 	if out.Options == nil {
@@ -26,7 +27,7 @@ func (s *Service) networkToAPI(n *network.Network) apinetwork.Inspect {
 		out.Labels = map[string]string{}
 	}
 	if n.Subnet.IsValid() {
-		out.IPAM.Config = append(out.IPAM.Config, apinetwork.IPAMConfig{Subnet: n.Subnet, Gateway: n.Gateway, IPRange: n.IPRange})
+		out.IPAM.Config = append(out.IPAM.Config, apinetwork.IPAMConfig{Subnet: n.Subnet, Gateway: n.Gateway, IPRange: n.IPRange, AuxAddress: n.AuxAddresses})
 	}
 	for _, ep := range s.Endpoints("", n.ID) {
 		r := apinetwork.EndpointResource{Name: ep.ContainerName, EndpointID: ep.ID}
@@ -106,7 +107,10 @@ func (s *Service) NetworkCreate(ctx context.Context, req apinetwork.CreateReques
 		if c.Subnet.IsValid() && !c.Subnet.Addr().Is4() {
 			return apinetwork.CreateResponse{}, errdefs.ErrInvalidArgument.WithMessage("only IPv4 subnets are supported")
 		}
-		o.Subnet, o.Gateway, o.IPRange = c.Subnet, c.Gateway, c.IPRange
+		o.Subnet, o.Gateway, o.IPRange, o.AuxAddresses = c.Subnet, c.Gateway, c.IPRange, c.AuxAddress
+	}
+	if req.IPAM != nil && len(req.IPAM.Options) > 0 {
+		o.IPAMOptions = req.IPAM.Options
 	}
 	n, err := s.Create(ctx, o)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/netip"
 	"path/filepath"
 	"sort"
@@ -73,23 +74,35 @@ func (s *Service) Setup(ctx context.Context, c *container.Container) (_ string, 
 	}
 	wanted := c.Networks
 	primary := primaryNetwork(c)
+	if n, err := s.Get(primary); err == nil && wanted[n.Name].Disconnected {
+		primary = "" // disconnected from its network mode's network
+	} else if err == nil {
+		primary = n.Name
+	}
 	ports, err := portMappings(c)
 	if err != nil {
 		s.Release(ctx, c)
 		return "", nil, err
 	}
-	order := []string{primary}
-	for ref := range wanted {
-		if ref != primary {
+	var order []string
+	for ref, ec := range wanted {
+		if ref != primary && !ec.Disconnected {
 			order = append(order, ref)
 		}
 	}
-	sort.Strings(order[1:])
+	sort.Strings(order)
+	if primary != "" {
+		order = append([]string{primary}, order...)
+	}
+	// The first network with a gateway gives the default route: the one
+	// with the highest GwPriority, the network mode's among equals.
+	sort.SliceStable(order, func(i, j int) bool { return wanted[order[i]].GwPriority > wanted[order[j]].GwPriority })
 	attach = func(ctx context.Context) error {
 		for i, ref := range order {
 			ec := wanted[ref]
-			o := network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, IP: ec.IP, Aliases: ec.Aliases, Links: userLinks(ec.Links)}
-			if i == 0 {
+			o := attachOptions(c, ec)
+			// Published ports go with the network mode's endpoint.
+			if ref == primary || (primary == "" && i == 0) {
 				o.Ports = ports
 			}
 			if _, err := s.Attach(ctx, ref, o, path); err != nil {
@@ -162,15 +175,27 @@ func (s *Service) ContainerIPs(id string) []netip.Addr {
 	return out
 }
 
-// EmbeddedDNS is the resolver address of the container's first user
-// network; zero when it has none (default bridge keeps the host's).
+// attachOptions are the endpoint a container asked for on one network.
+func attachOptions(c *container.Container, ec container.EndpointConfig) network.AttachOptions {
+	o := network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, IP: ec.IP, Aliases: ec.Aliases,
+		Links: userLinks(ec.Links), Hostname: c.Config.Hostname, MAC: ec.MacAddress, IfName: ec.DriverOpts[ifNameOpt],
+		GwPriority: ec.GwPriority}
+	for _, a := range c.HostConfig.DNS {
+		o.DNS = append(o.DNS, a.String())
+	}
+	return o
+}
+
+// EmbeddedDNS is the address of the container's own resolver when it is
+// on a user network; zero otherwise (the default bridge keeps the host's
+// resolvers, as in Docker).
 func (s *Service) EmbeddedDNS(id string) netip.Addr {
 	if s == nil {
 		return netip.Addr{}
 	}
 	for _, ep := range s.Endpoints(id, "") {
 		if n, err := s.Get(ep.NetworkID); err == nil && n.UserDefined() && n.Driver == "bridge" {
-			return n.Gateway
+			return network.ResolverAddr
 		}
 	}
 	return netip.Addr{}
@@ -191,12 +216,17 @@ func (s *Service) NetworkConnect(ctx context.Context, ref string, req apinetwork
 	if m := c.HostConfig.NetworkMode; m.IsHost() || m.IsNone() || m.IsContainer() {
 		return errdefs.ErrInvalidArgument.WithMessage("container sharing network namespace with another container or host cannot be connected to any other network")
 	}
+	if err := checkEndpoint(req.EndpointConfig); err != nil {
+		return err
+	}
 	ec := endpointConfig(req.EndpointConfig)
-	if _, ok := c.Networks[n.Name]; ok || primaryNetwork(c) == n.Name || len(s.Endpoints(c.ID, n.ID)) > 0 {
+	rec, recorded := c.Networks[n.Name]
+	isPrimary := primaryNetwork(c) == n.Name || primaryNetwork(c) == n.ID
+	if (recorded && !rec.Disconnected) || (isPrimary && !recorded) || len(s.Endpoints(c.ID, n.ID)) > 0 {
 		return errdefs.ErrPermissionDenied.WithMessage(fmt.Sprintf("endpoint with name %s already exists in network %s", c.Name, n.Name))
 	}
 	if c.State.IsRunning() {
-		if _, err := s.Attach(ctx, n.ID, network.AttachOptions{ContainerID: c.ID, ContainerName: c.Name, IP: ec.IP, Aliases: ec.Aliases, Links: userLinks(ec.Links)}, s.NetNSPath(c.ID)); err != nil {
+		if _, err := s.Attach(ctx, n.ID, attachOptions(c, ec), s.NetNSPath(c.ID)); err != nil {
 			return err
 		}
 	}
@@ -207,6 +237,7 @@ func (s *Service) NetworkConnect(ctx context.Context, ref string, req apinetwork
 		c.Networks[n.Name] = ec
 		return nil
 	})
+	s.endpointsChanged(c)
 	return err
 }
 
@@ -222,9 +253,11 @@ func (s *Service) NetworkDisconnect(ctx context.Context, ref string, req apinetw
 	}
 	unlock := s.containers.Lock(c.ID)
 	defer unlock()
-	_, recorded := c.Networks[n.Name]
+	rec, recorded := c.Networks[n.Name]
+	recorded = recorded && !rec.Disconnected
+	isPrimary := primaryNetwork(c) == n.Name || primaryNetwork(c) == n.ID
 	attached := len(s.Endpoints(c.ID, n.ID)) > 0
-	if !recorded && !attached && primaryNetwork(c) != n.Name {
+	if !recorded && !attached && (!isPrimary || rec.Disconnected) {
 		return errdefs.ErrNotFound.WithMessage(fmt.Sprintf("container %s is not connected to network %s", c.ShortID(), n.Name))
 	}
 	if attached {
@@ -235,8 +268,18 @@ func (s *Service) NetworkDisconnect(ctx context.Context, ref string, req apinetw
 	_, err = s.containers.Update(c.ID, func(c *container.Container) error {
 		delete(c.Networks, n.Name)
 		delete(c.Networks, n.ID)
+		if isPrimary {
+			// The network mode still names it: remember that the
+			// container left it, so start does not join it again and
+			// connect may bring it back.
+			if c.Networks == nil {
+				c.Networks = map[string]container.EndpointConfig{}
+			}
+			c.Networks[n.Name] = container.EndpointConfig{Disconnected: true}
+		}
 		return nil
 	})
+	s.endpointsChanged(c)
 	return err
 }
 
@@ -257,6 +300,9 @@ func (s *Service) CheckNetworks(c *container.Container, nc *apinetwork.Networkin
 				continue
 			}
 			if _, err := s.Get(endpointRef(ref)); err != nil {
+				return err
+			}
+			if err := checkEndpoint(nc.EndpointsConfig[ref]); err != nil {
 				return err
 			}
 		}
@@ -287,12 +333,39 @@ func (s *Service) EndpointConfigs(nc *apinetwork.NetworkingConfig) map[string]co
 func endpointConfig(s *apinetwork.EndpointSettings) container.EndpointConfig {
 	var ec container.EndpointConfig
 	if s != nil {
-		ec.Aliases, ec.Links = s.Aliases, s.Links
+		ec.Aliases, ec.Links, ec.DriverOpts, ec.GwPriority = s.Aliases, s.Links, s.DriverOpts, s.GwPriority
+		if len(s.MacAddress) > 0 {
+			ec.MacAddress = s.MacAddress.String()
+		}
 		if s.IPAMConfig != nil {
+			ipam := *s.IPAMConfig
+			ec.IPAMConfig = &ipam
 			ec.IP = s.IPAMConfig.IPv4Address
 		}
 	}
 	return ec
+}
+
+// ifNameOpt is the endpoint driver option naming the interface inside
+// the container.
+const ifNameOpt = "com.docker.network.endpoint.ifname"
+
+// checkEndpoint refuses what no endpoint could be made of, in Docker's
+// words, before anything is stored.
+func checkEndpoint(s *apinetwork.EndpointSettings) error {
+	if s == nil {
+		return nil
+	}
+	if mac := s.MacAddress; len(mac) > 0 {
+		hw := net.HardwareAddr(mac)
+		if len(hw) != 6 || hw[0]&1 == 1 {
+			return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid MAC address %s", hw))
+		}
+	}
+	if name, ok := s.DriverOpts[ifNameOpt]; ok && (name == "" || len(name) > 15 || strings.ContainsAny(name, "/ \t\n:")) {
+		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid interface name %q", name))
+	}
+	return nil
 }
 
 // endpointRef maps the network names clients send for the default mode

@@ -15,73 +15,88 @@ import (
 )
 
 // EndpointSettings describes the container's endpoints per network name:
-// the live ones, and for a container that is not running the networks it
-// will join, as Docker shows them before start.
+// what the client asked for on each (IPAM config, aliases, links, driver
+// options, MAC address, gateway priority) as it sent it, with the live
+// endpoint's addresses while it runs. A container that is not running
+// lists the networks it will join, as Docker shows them before start; a
+// host-mode container lists the host network.
 func (s *Service) EndpointSettings(c *container.Container) map[string]*apinetwork.EndpointSettings {
-	out := s.liveEndpointSettings(c.ID)
-	if s == nil || c.State.IsRunning() {
+	out := map[string]*apinetwork.EndpointSettings{}
+	if s == nil {
 		return out
+	}
+	live := map[string]*network.Endpoint{}
+	for _, ep := range s.Endpoints(c.ID, "") {
+		live[ep.NetworkID] = ep
 	}
 	wanted := maps.Clone(c.Networks)
 	if wanted == nil {
 		wanted = map[string]container.EndpointConfig{}
 	}
-	if p := primaryNetwork(c); p != "" {
-		if _, ok := wanted[p]; !ok {
-			wanted[p] = container.EndpointConfig{}
+	if n, err := s.Get(primaryNetwork(c)); err == nil {
+		if _, ok := wanted[n.Name]; !ok { // Disconnected entries stay out
+			wanted[n.Name] = container.EndpointConfig{}
 		}
+	}
+	if c.HostConfig.NetworkMode.IsHost() {
+		wanted["host"] = container.EndpointConfig{}
 	}
 	for ref, ec := range wanted {
 		n, err := s.Get(ref)
-		if err != nil {
+		if err != nil || ec.Disconnected {
 			continue
 		}
-		if _, ok := out[n.Name]; ok {
-			continue
+		ep := live[n.ID]
+		if ep == nil && c.State.IsRunning() && n.Driver != "host" {
+			continue // disconnected while running
 		}
-		s := &apinetwork.EndpointSettings{NetworkID: n.ID, Aliases: append([]string{}, ec.Aliases...)}
-		if n.UserDefined() {
-			// Docker lists the short ID among the aliases on user-defined
-			// networks; docker-compose 1.29 checks for it to decide whether
-			// a created container is already connected.
-			s.Aliases = append(s.Aliases, c.ShortID())
+		delete(live, n.ID)
+		out[n.Name] = settings(c, n, ec, ep)
+	}
+	for _, ep := range live { // attached, yet not in the record
+		if n, err := s.Get(ep.NetworkID); err == nil {
+			out[n.Name] = settings(c, n, container.EndpointConfig{Aliases: ep.Aliases}, ep)
 		}
-		out[n.Name] = s
 	}
 	return out
 }
 
-// liveEndpointSettings describes the endpoints that exist now.
-func (s *Service) liveEndpointSettings(id string) map[string]*apinetwork.EndpointSettings {
-	out := map[string]*apinetwork.EndpointSettings{}
-	if s == nil {
-		return out
+// settings is one network's entry: ec as the client sent it, and ep's
+// state when the endpoint exists.
+func settings(c *container.Container, n *network.Network, ec container.EndpointConfig, ep *network.Endpoint) *apinetwork.EndpointSettings {
+	es := &apinetwork.EndpointSettings{NetworkID: n.ID, Aliases: slices.Clone(ec.Aliases), Links: slices.Clone(ec.Links),
+		DriverOpts: maps.Clone(ec.DriverOpts), GwPriority: ec.GwPriority}
+	if ec.IPAMConfig != nil {
+		ipam := *ec.IPAMConfig
+		es.IPAMConfig = &ipam
 	}
-	for _, ep := range s.Endpoints(id, "") {
-		n, err := s.Get(ep.NetworkID)
-		if err != nil {
-			continue
+	if mac, err := net.ParseMAC(ec.MacAddress); err == nil {
+		es.MacAddress = apinetwork.HardwareAddr(mac)
+	}
+	if n.UserDefined() {
+		// Docker fills DNSNames from create on; ep's are the same names.
+		es.DNSNames = (&network.Endpoint{ContainerID: c.ID, ContainerName: c.Name, Aliases: ec.Aliases, Hostname: c.Config.Hostname}).Names()
+	}
+	if ep == nil {
+		return es
+	}
+	es.EndpointID = ep.ID
+	if ep.IP.IsValid() {
+		es.IPAddress, es.Gateway, es.IPPrefixLen = ep.IP, n.Gateway, n.Subnet.Bits()
+		if mac, err := net.ParseMAC(ep.MAC); err == nil {
+			es.MacAddress = apinetwork.HardwareAddr(mac)
 		}
-		s := &apinetwork.EndpointSettings{NetworkID: n.ID, EndpointID: ep.ID, Aliases: ep.Aliases}
-		if ep.IP.IsValid() {
-			s.IPAddress, s.Gateway, s.IPPrefixLen = ep.IP, n.Gateway, n.Subnet.Bits()
-			if mac, err := net.ParseMAC(ep.MAC); err == nil {
-				s.MacAddress = apinetwork.HardwareAddr(mac)
-			}
-		}
-		if n.UserDefined() {
-			s.DNSNames = ep.Names()
-			if short := id[:12]; !slices.Contains(s.Aliases, short) {
-				s.Aliases = append(append([]string{}, s.Aliases...), short)
-			}
+	}
+	if n.UserDefined() {
+		es.DNSNames = ep.Names()
+		if len(es.Links) == 0 {
 			for alias, target := range ep.Links {
-				s.Links = append(s.Links, target+":"+alias)
+				es.Links = append(es.Links, target+":"+alias)
 			}
-			sort.Strings(s.Links)
+			sort.Strings(es.Links)
 		}
-		out[n.Name] = s
 	}
-	return out
+	return es
 }
 
 // FillNetworkSettings adds endpoints and published ports to inspect.

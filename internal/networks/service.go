@@ -5,6 +5,8 @@
 package networks
 
 import (
+	"log/slog"
+
 	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/network"
 )
@@ -24,6 +26,24 @@ type Service struct {
 	*network.Manager
 	containers Containers
 	netnsDir   string
+	// rewriteEtc writes a running container's /etc files again after
+	// connect and disconnect: its addresses and its resolver change.
+	rewriteEtc func(*container.Container) error
+}
+
+// OnEndpointsChanged sets what rewrites a running container's /etc files
+// (hosts, resolv.conf) once connect or disconnect changed its endpoints,
+// as Docker does.
+func (s *Service) OnEndpointsChanged(fn func(*container.Container) error) { s.rewriteEtc = fn }
+
+// endpointsChanged rewrites the container's /etc files if it runs.
+func (s *Service) endpointsChanged(c *container.Container) {
+	if s.rewriteEtc == nil || c == nil || !c.State.IsRunning() {
+		return
+	}
+	if err := s.rewriteEtc(c); err != nil {
+		slog.Warn("rewriting a container's /etc files", "container", c.ID, "error", err)
+	}
 }
 
 // New returns the service over m; each container's network namespace is

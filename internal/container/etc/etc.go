@@ -19,6 +19,9 @@ type Config struct {
 	// domains and options where given.
 	DNS                   []netip.Addr
 	DNSSearch, DNSOptions []string
+	// Resolver, when set, is the container's own resolver (127.0.0.11 on
+	// a user network): the file names it alone, and it forwards to DNS.
+	Resolver netip.Addr
 }
 
 // HostResolvConf is the host's resolver configuration, which the
@@ -32,7 +35,7 @@ func Write(dir string, cfg Config) (map[string]string, error) {
 	files := map[string]string{
 		"/etc/hostname":    cfg.Hostname + "\n",
 		"/etc/hosts":       Hosts(cfg),
-		"/etc/resolv.conf": ResolvConf(string(host), cfg.DNS, cfg.DNSSearch, cfg.DNSOptions),
+		"/etc/resolv.conf": resolvConf(string(host), cfg),
 	}
 	out := map[string]string{}
 	for target, content := range files {
@@ -43,6 +46,13 @@ func Write(dir string, cfg Config) (map[string]string, error) {
 		out[target] = path
 	}
 	return out, nil
+}
+
+func resolvConf(host string, cfg Config) string {
+	if cfg.Resolver.IsValid() {
+		return ResolverResolvConf(host, cfg.Resolver, cfg.DNSSearch, cfg.DNSOptions)
+	}
+	return ResolvConf(host, cfg.DNS, cfg.DNSSearch, cfg.DNSOptions)
 }
 
 // Hosts is /etc/hosts: Docker's loopback and IPv6 lines, the extra hosts,

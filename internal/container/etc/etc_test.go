@@ -22,6 +22,17 @@ func TestResolvConf(t *testing.T) {
 	}
 }
 
+func TestResolverResolvConf(t *testing.T) {
+	host := "nameserver 127.0.0.53\nsearch corp.example\noptions edns0\n"
+	r := netip.MustParseAddr("127.0.0.11")
+	if got, want := ResolverResolvConf(host, r, nil, nil), "nameserver 127.0.0.11\nsearch corp.example\noptions edns0 ndots:0\n"; got != want {
+		t.Errorf("from host: %q, want %q", got, want)
+	}
+	if got, want := ResolverResolvConf(host, r, []string{"a.test"}, []string{"ndots:3"}), "nameserver 127.0.0.11\nsearch a.test\noptions ndots:3\n"; got != want {
+		t.Errorf("given: %q, want %q", got, want)
+	}
+}
+
 func TestWrite(t *testing.T) {
 	dir := t.TempDir()
 	cfg := Config{

@@ -5,6 +5,23 @@ import (
 	"strings"
 )
 
+// ResolverResolvConf is the file of a container with its own resolver, as
+// Docker writes it: that resolver alone (it forwards the other names), the
+// host's or the given search domains and options, and ndots:0 unless an
+// ndots option is given, so that single names reach the resolver as they
+// are.
+func ResolverResolvConf(host string, resolver netip.Addr, search, options []string) string {
+	out := ResolvConf(host, []netip.Addr{resolver}, search, options)
+	if strings.Contains(out, "ndots:") {
+		return out
+	}
+	if i := strings.Index(out, "options "); i >= 0 {
+		end := i + strings.Index(out[i:], "\n")
+		return out[:end] + " ndots:0" + out[end:]
+	}
+	return out + "options ndots:0\n"
+}
+
 // ResolvConf derives the container's resolv.conf from the host's, as
 // Docker does: loopback name servers cannot be reached from the
 // container's network namespace, so they are dropped.

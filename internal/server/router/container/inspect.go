@@ -61,7 +61,7 @@ func (cr *Router) inspect(ctx context.Context, w http.ResponseWriter, r *http.Re
 	if router.VersionBefore(ctx, "1.48") {
 		c.ImageManifestDescriptor = nil
 	}
-	return router.WriteJSON(w, http.StatusOK, c)
+	return writeInspect(ctx, w, c)
 }
 
 func (cr *Router) prune(ctx context.Context, w http.ResponseWriter, r *http.Request, _ map[string]string) error {
