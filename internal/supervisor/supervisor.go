@@ -35,6 +35,9 @@ type Supervisor struct {
 	execs   execSet
 	health  healthSet
 	closing atomic.Bool
+	// restarts holds the IDs of containers a Restart is stopping: their
+	// exit does not auto-remove them (--rm).
+	restarts sync.Map
 }
 
 // New returns a supervisor; call Restore once to take over the containers
