@@ -87,6 +87,7 @@ func (e environment) Prepare(ctx context.Context, c *container.Container) (_ *su
 		Hostname: c.Config.Hostname, EtcFiles: etc, CgroupsPath: cgroupsPath(c.ID),
 		InitPath: d.initPath, NetNSPath: netns, Mounts: mounts,
 		PidNSPath: joined.PidNS, IpcNSPath: joined.IpcNS, ShmPath: joined.Shm,
+		NoNewPrivileges: d.cfg.NoNewPrivileges,
 	})
 	if err != nil {
 		return nil, err

@@ -81,7 +81,8 @@ func (s *Supervisor) ExecCreate(ctx context.Context, name string, req *apicontai
 		return "", err
 	}
 	// Process layers req.Env over the container's own environment.
-	in := spec.Input{ID: c.ID, Config: c.Config, HostConfig: c.HostConfig, Rootfs: s.cfg.RootfsDir(c.ID), Hostname: c.Config.Hostname}
+	in := spec.Input{ID: c.ID, Config: c.Config, HostConfig: c.HostConfig, Rootfs: s.cfg.RootfsDir(c.ID), Hostname: c.Config.Hostname,
+		NoNewPrivileges: s.cfg.NoNewPrivileges}
 	proc, err := spec.Process(in, req.Cmd, user, workdir, req.Env, req.Tty, req.Privileged || c.HostConfig.Privileged)
 	if err != nil {
 		return "", err
