@@ -3,6 +3,7 @@ package integration
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -83,5 +84,25 @@ func TestExecStreams(t *testing.T) {
 			var r struct{ ExitCode *int }
 			return json.Unmarshal(b, &r) == nil && r.ExitCode != nil && *r.ExitCode == want
 		})
+	}
+	// A detached exec's end is an exec_die event (one that could not
+	// start has none, as with Docker).
+	since := time.Now().Add(-time.Second).Unix()
+	ex, err := c.ExecCreate(ctx, "box", client.ExecCreateOptions{Cmd: []string{"true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.ExecStart(ctx, ex.ID, client.ExecStartOptions{Detach: true})
+	waitFor(t, "the detached exec's end", 10*time.Second, func() bool {
+		res, err := c.ExecInspect(ctx, ex.ID, client.ExecInspectOptions{})
+		return err == nil && !res.Running
+	})
+	detached := []string{ex.ID}
+	died := docker(t, d, "events", "--since", fmt.Sprint(since), "--until", fmt.Sprint(time.Now().Unix()+1),
+		"--filter", "event=exec_die", "--format", "{{.Actor.Attributes.execID}}")
+	for _, id := range detached {
+		if !strings.Contains(died, id) {
+			t.Errorf("no exec_die for detached exec %s in %q", id, died)
+		}
 	}
 }
