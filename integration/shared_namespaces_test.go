@@ -36,12 +36,21 @@ func TestSharedNamespaces(t *testing.T) {
 		t.Errorf("joiner saw %q; donor's namespaces %q", lines, donorNS)
 	}
 
+	// Stored with the donor's ID, as Docker stores it.
+	docker(t, d, "create", "--name", "joiner", "--pid", "container:donor", "busybox", "true")
+	donorID := strings.TrimSpace(docker(t, d, "inspect", "-f", "{{.Id}}", "donor"))
+	if got := strings.TrimSpace(docker(t, d, "inspect", "-f", "{{.HostConfig.PidMode}}", "joiner")); got != "container:"+donorID {
+		t.Errorf("stored PidMode %q, want container:%s", got, donorID)
+	}
+
+	// The words name the donor by ID: the mode is stored with it.
+	id := func(name string) string { return strings.TrimSpace(docker(t, d, "inspect", "-f", "{{.Id}}", name)) }
 	if msg := dockerFails(t, d, "run", "--rm", "--ipc", "container:private", "busybox", "true"); !strings.Contains(msg,
-		"container private: non-shareable IPC (hint: use IpcMode:shareable for the donor container)") {
+		"container "+id("private")+": non-shareable IPC (hint: use IpcMode:shareable for the donor container)") {
 		t.Errorf("private donor: %q", msg)
 	}
 	for _, mode := range []string{"--pid", "--ipc"} {
-		if msg := dockerFails(t, d, "run", "--rm", mode, "container:stopped", "busybox", "true"); !strings.Contains(msg, "container stopped is not running") {
+		if msg := dockerFails(t, d, "run", "--rm", mode, "container:stopped", "busybox", "true"); !strings.Contains(msg, "container "+id("stopped")+" is not running") {
 			t.Errorf("%s of a stopped donor: %q", mode, msg)
 		}
 	}

@@ -86,3 +86,20 @@ func MountShm(dir string, size int64) error {
 	}
 	return nil
 }
+
+// PinSharedNamespaces writes --pid and --ipc container:<name> with the
+// donor's ID, as Docker stores them, so a rename of the donor does not
+// break the sharing. A donor that does not exist is left for start to
+// refuse.
+func PinSharedNamespaces(hc *apicontainer.HostConfig, get func(string) (*Container, error)) {
+	if hc.PidMode.IsContainer() {
+		if donor, err := get(hc.PidMode.Container()); err == nil {
+			hc.PidMode = apicontainer.PidMode("container:" + donor.ID)
+		}
+	}
+	if hc.IpcMode.IsContainer() {
+		if donor, err := get(hc.IpcMode.Container()); err == nil {
+			hc.IpcMode = apicontainer.IpcMode("container:" + donor.ID)
+		}
+	}
+}

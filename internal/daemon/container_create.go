@@ -72,6 +72,7 @@ func (d *Daemon) ContainerCreate(ctx context.Context, name string, req *apiconta
 	}
 	hc.Runtime = rt.Name
 	container.SetHostConfigDefaults(hc, spec.DefaultMaskedPaths, spec.DefaultReadonlyPaths)
+	container.PinSharedNamespaces(hc, d.containers.Get)
 	c := &container.Container{
 		ID:         container.NewID(),
 		Name:       name,
