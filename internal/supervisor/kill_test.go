@@ -4,6 +4,7 @@ import (
 	"context"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/berth/berth/internal/backend"
 	"github.com/berth/berth/internal/container"
@@ -74,4 +75,24 @@ func TestRestartKeepsAutoRemove(t *testing.T) {
 	// Its next exit still removes it.
 	h.rt.task(c.ID).exitWith(0, false)
 	h.eventually("the removal", func() bool { return h.wasRemoved(c.ID) })
+}
+
+// TestKillRestarting: nothing runs in a restarting container; a kill
+// with a stopping signal ends its restart loop, another is a no-op.
+func TestKillRestarting(t *testing.T) {
+	h := newHarness(t)
+	c := h.add("loop", apicontainer.HostConfig{RestartPolicy: apicontainer.RestartPolicy{Name: apicontainer.RestartPolicyAlways}})
+	h.store.Update(c.ID, func(c *container.Container) error {
+		c.State.SetRestarting(1, time.Now().UTC())
+		return nil
+	})
+	if err := h.sup.Kill(ctx, c.ID, "HUP"); err != nil || h.status(c.ID) != container.Restarting {
+		t.Fatalf("HUP: %v, status %s", err, h.status(c.ID))
+	}
+	if err := h.sup.Kill(ctx, c.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.get(c.ID); got.State.Status != container.Exited || !got.ManuallyStopped {
+		t.Fatalf("after SIGKILL: %s, manually stopped %v", got.State.Status, got.ManuallyStopped)
+	}
 }

@@ -177,6 +177,14 @@ func (s *Supervisor) Kill(ctx context.Context, name, sigName string) error {
 			return err
 		}
 	}
+	if c.State.Status == container.Restarting {
+		// Nothing runs to signal. As in Docker, a stopping signal ends the
+		// restart loop and any other is a no-op.
+		if stopsForGood(c, sig) {
+			return s.stop(ctx, c, backend.StopOptions{})
+		}
+		return nil
+	}
 	exited, _ := s.WaitExit(c.ID)
 	if err := s.signal(c, sig); err != nil || sig != syscall.SIGKILL {
 		return err
