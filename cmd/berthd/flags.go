@@ -30,6 +30,7 @@ func parseFlags(args []string) (*daemonConfig, bool, error) {
 	fs.StringArrayVar(&insecure, "insecure-registry", nil, "Enable insecure registry communication (host[:port] or CIDR)")
 	bridge := fs.StringP("bridge", "b", "", "Attach containers to a network bridge (default: derived from the data root)")
 	bip := fs.String("bip", "", "Specify the default bridge's IP address and prefix (e.g. 172.17.0.1/16)")
+	noNewPrivileges := fs.Bool("no-new-privileges", false, "Set no-new-privileges by default for new containers")
 	ipForward := fs.Bool("ip-forward", true, "Enable net.ipv4.ip_forward")
 	var dns, pools []string
 	fs.StringArrayVar(&dns, "dns", nil, "DNS server to use")
@@ -65,6 +66,8 @@ func parseFlags(args []string) (*daemonConfig, bool, error) {
 			cfg.Bridge = *bridge
 		case "bip":
 			cfg.BIP = *bip
+		case "no-new-privileges":
+			cfg.NoNewPrivileges = *noNewPrivileges
 		case "ip-forward":
 			cfg.IPForward = ipForward
 		case "dns":

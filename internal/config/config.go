@@ -64,6 +64,9 @@ type Config struct {
 	// DNS are the name servers containers use (and the embedded DNS
 	// forwards to) instead of the host's.
 	DNS []string `json:"dns,omitempty"`
+	// NoNewPrivileges sets no_new_privs for every container's processes
+	// unless the container says no-new-privileges=false (dockerd's key).
+	NoNewPrivileges bool `json:"no-new-privileges,omitempty"`
 }
 
 // Default returns the configuration berthd uses when nothing is given.

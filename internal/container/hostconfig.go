@@ -45,5 +45,11 @@ func CheckHostConfig(hc *apicontainer.HostConfig) ([]string, error) {
 	if hc.NanoCPUs > 0 && (hc.CPUPeriod > 0 || hc.CPUQuota > 0) {
 		return nil, errdefs.ErrInvalidArgument.WithMessage("conflicting options: Nano CPUs and CPU Period cannot both be set")
 	}
+	if err := checkNamespaceModes(hc); err != nil {
+		return nil, err
+	}
+	if _, ok := hc.Annotations[""]; ok {
+		return nil, errdefs.ErrInvalidArgument.WithMessage("invalid Annotations: the empty string is not permitted as an annotation key")
+	}
 	return warnings, nil
 }

@@ -23,6 +23,9 @@ func MergeImageConfig(cfg *apicontainer.Config, img *dockerspec.DockerOCIImageCo
 	if cfg.Entrypoint == nil {
 		cfg.Entrypoint = img.Entrypoint
 	}
+	if len(cfg.Entrypoint) == 1 && cfg.Entrypoint[0] == "" {
+		cfg.Entrypoint = nil // --entrypoint "": the client's way to drop the image's
+	}
 	if len(cfg.Env) == 0 {
 		cfg.Env = append([]string{}, img.Env...)
 	} else {

@@ -5,6 +5,7 @@ import (
 	"runtime"
 
 	"github.com/berth/berth/internal/cgroups"
+	"github.com/containerd/errdefs"
 	apicontainer "github.com/moby/moby/api/types/container"
 )
 
@@ -63,27 +64,28 @@ func CheckUpdate(r *apicontainer.Resources, policy apicontainer.RestartPolicy) (
 }
 
 // MergeUpdate writes the given (non-zero) settings over hc, refusing
-// combinations with what is already set that the kernel would refuse.
+// combinations with what is already set that the kernel would refuse. As
+// in Docker, a clash with the container's settings is a conflict (409).
 func MergeUpdate(hc *apicontainer.HostConfig, r apicontainer.Resources, policy apicontainer.RestartPolicy) error {
 	cur := &hc.Resources
 	switch {
 	case r.NanoCPUs > 0 && cur.CPUPeriod > 0:
-		return fmt.Errorf("Conflicting options: Nano CPUs cannot be updated as CPU Period has already been set")
+		return errdefs.ErrConflict.WithMessage("Conflicting options: Nano CPUs cannot be updated as CPU Period has already been set")
 	case r.NanoCPUs > 0 && cur.CPUQuota > 0:
-		return fmt.Errorf("Conflicting options: Nano CPUs cannot be updated as CPU Quota has already been set")
+		return errdefs.ErrConflict.WithMessage("Conflicting options: Nano CPUs cannot be updated as CPU Quota has already been set")
 	case r.CPUPeriod > 0 && cur.NanoCPUs > 0:
-		return fmt.Errorf("Conflicting options: CPU Period cannot be updated as NanoCPUs has already been set")
+		return errdefs.ErrConflict.WithMessage("Conflicting options: CPU Period cannot be updated as NanoCPUs has already been set")
 	case r.CPUQuota > 0 && cur.NanoCPUs > 0:
-		return fmt.Errorf("Conflicting options: CPU Quota cannot be updated as NanoCPUs has already been set")
+		return errdefs.ErrConflict.WithMessage("Conflicting options: CPU Quota cannot be updated as NanoCPUs has already been set")
 	// Docker also refuses when no swap limit was ever set (0), which only
 	// its default of twice the memory makes unreachable; Berth sets no
 	// such default, so only a real swap limit is checked.
 	case r.Memory > 0 && r.MemorySwap == 0 && cur.MemorySwap > 0 && r.Memory > cur.MemorySwap:
-		return fmt.Errorf("Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time")
+		return errdefs.ErrConflict.WithMessage("Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time")
 	case r.MemorySwap > 0 && r.Memory == 0 && r.MemorySwap < cur.Memory:
-		return fmt.Errorf("Minimum memoryswap limit should be larger than memory limit, see usage")
+		return errdefs.ErrInvalidArgument.WithMessage("Minimum memoryswap limit should be larger than memory limit, see usage")
 	case policy.Name != "" && hc.AutoRemove && policy.Name != apicontainer.RestartPolicyDisabled:
-		return fmt.Errorf("Restart policy cannot be updated because AutoRemove is enabled for the container")
+		return errdefs.ErrConflict.WithMessage("Restart policy cannot be updated because AutoRemove is enabled for the container")
 	}
 	setInt := func(dst *int64, v int64) {
 		if v != 0 {

@@ -32,6 +32,9 @@ func (d *Daemon) ContainerCreate(ctx context.Context, name string, req *apiconta
 	if hc == nil {
 		hc = &apicontainer.HostConfig{}
 	}
+	if err := container.CheckConfig(req.Config); err != nil {
+		return resp, err
+	}
 	warnings, err := container.CheckHostConfig(hc)
 	if err != nil {
 		return resp, err
@@ -60,7 +63,7 @@ func (d *Daemon) ContainerCreate(ctx context.Context, name string, req *apiconta
 	cfg := *req.Config
 	container.MergeImageConfig(&cfg, &img.Config)
 	path, args := container.CommandOf(&cfg)
-	if path == "" {
+	if len(cfg.Entrypoint) == 0 && len(cfg.Cmd) == 0 { // Cmd [""] is a command: its start fails
 		return resp, errdefs.ErrInvalidArgument.WithMessage("no command specified")
 	}
 	rt, err := d.runtimeFor(hc.Runtime)
@@ -68,6 +71,8 @@ func (d *Daemon) ContainerCreate(ctx context.Context, name string, req *apiconta
 		return resp, err
 	}
 	hc.Runtime = rt.Name
+	container.SetHostConfigDefaults(hc, spec.DefaultMaskedPaths, spec.DefaultReadonlyPaths)
+	container.PinSharedNamespaces(hc, d.containers.Get)
 	c := &container.Container{
 		ID:         container.NewID(),
 		Name:       name,

@@ -145,8 +145,11 @@ func TestContainerUpdateStopped(t *testing.T) {
 		apicontainer.UpdateConfig{Resources: apicontainer.Resources{CPUPeriod: 50000}}
 	for want, cfg := range refused {
 		_, err := d.ContainerUpdate(ctx, "job", &cfg)
-		if !errdefs.IsInvalidArgument(err) || !strings.HasPrefix(err.Error(), want) {
-			t.Errorf("want %q, got %v", want, err)
+		// A clash with the container's own settings is a conflict, as in
+		// Docker; a bad value is an invalid argument.
+		clash := strings.HasPrefix(want, "Cannot update container")
+		if errdefs.IsConflict(err) != clash || errdefs.IsInvalidArgument(err) == clash || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("want %q (conflict %v), got %v", want, clash, err)
 		}
 	}
 	if _, err := d.ContainerUpdate(ctx, "ghost", &apicontainer.UpdateConfig{}); !errdefs.IsNotFound(err) {

@@ -40,6 +40,7 @@ func (d *Daemon) inspect(c *container.Container) *apicontainer.InspectResponse {
 	resp.GraphDriver = &storage.DriverData{Name: images.StorageDriver, Data: d.graphDriverData(c)}
 	resp.Mounts = d.volumes.ContainerMounts(c)
 	d.networks.FillNetworkSettings(c, resp.NetworkSettings)
+	resp.HostConfig.Links = d.networks.StoredLinks(c)
 	if t := c.HostConfig.LogConfig.Type; t == "" || t == "json-file" {
 		resp.LogPath = d.logPath(c.ID)
 	}

@@ -22,8 +22,10 @@ func (d *Daemon) Containers(ctx context.Context, opts backend.ContainerListOptio
 	}
 	now := time.Now()
 	out := []apicontainer.Summary{}
-	for _, c := range lf.Select(d.containers.List()) {
+	all := d.containers.List()
+	for _, c := range lf.Select(all) {
 		s := d.summary(c, now)
+		s.Names = append(s.Names, d.networks.LinkNames(c.ID, all)...)
 		if opts.Size {
 			s.SizeRw, s.SizeRootFs = d.containerSize(c)
 		}

@@ -17,6 +17,9 @@ func (d *Daemon) containerDir(id string) string {
 // exec root, which a reboot empties along with the processes.
 func (d *Daemon) bundleDir(id string) string { return filepath.Join(d.cfg.ExecRoot, "c", id) }
 
+// shmDir is the host tmpfs of a shareable IPC container's /dev/shm.
+func (d *Daemon) shmDir(id string) string { return filepath.Join(d.containerDir(id), "shm") }
+
 func (d *Daemon) rootfsDir(id string) string  { return filepath.Join(d.containerDir(id), "rootfs") }
 func (d *Daemon) logPath(id string) string    { return filepath.Join(d.containerDir(id), id+"-json.log") }
 func (d *Daemon) exitFile(id string) string   { return filepath.Join(d.containerDir(id), "exit.json") }

@@ -77,10 +77,17 @@ func (e environment) Prepare(ctx context.Context, c *container.Container) (_ *su
 		return nil, err
 	}
 	undo = append(undo, func() { d.volumes.ReleaseMounts(c) })
+	joined, err := d.sharedNamespaces(c)
+	if err != nil {
+		return nil, err
+	}
+	undo = append(undo, func() { mount.Unmount(d.shmDir(c.ID)) })
 	s, err := spec.Generate(spec.Input{
 		ID: c.ID, Config: c.Config, HostConfig: c.HostConfig, Rootfs: rootfs,
 		Hostname: c.Config.Hostname, EtcFiles: etc, CgroupsPath: cgroupsPath(c.ID),
 		InitPath: d.initPath, NetNSPath: netns, Mounts: mounts,
+		PidNSPath: joined.PidNS, IpcNSPath: joined.IpcNS, ShmPath: joined.Shm,
+		NoNewPrivileges: d.cfg.NoNewPrivileges,
 	})
 	if err != nil {
 		return nil, err
@@ -123,11 +130,30 @@ func (e environment) Prepare(ctx context.Context, c *container.Container) (_ *su
 func (e environment) Release(ctx context.Context, c *container.Container) {
 	d := e.d
 	d.volumes.ReleaseMounts(c)
+	if err := mount.Unmount(d.shmDir(c.ID)); err != nil {
+		slog.Warn("unmounting container /dev/shm", "container", c.ID, "error", err)
+	}
 	if err := mount.Unmount(d.rootfsDir(c.ID)); err != nil {
 		slog.Warn("unmounting container rootfs", "container", c.ID, "error", err)
 	}
 	os.RemoveAll(d.bundleDir(c.ID))
 	d.networks.Release(ctx, c)
+}
+
+// sharedNamespaces gives what c joins of other containers (--pid, --ipc
+// container:<name>) and, for --ipc shareable, mounts the host tmpfs that
+// becomes its /dev/shm.
+func (d *Daemon) sharedNamespaces(c *container.Container) (container.Joined, error) {
+	joined, err := container.JoinedNamespaces(c.HostConfig, d.containers.Get, d.shmDir)
+	if err != nil || !c.HostConfig.IpcMode.IsShareable() {
+		return joined, err
+	}
+	size := c.HostConfig.ShmSize
+	if size <= 0 {
+		size = spec.DefaultShmSize
+	}
+	joined.Shm = d.shmDir(c.ID)
+	return joined, container.MountShm(joined.Shm, size)
 }
 
 // mountRootfs mounts the container's overlay unless it already is (a

@@ -21,6 +21,9 @@ import (
 // ContainerRemove deletes a stopped container, or with Force a running
 // one after killing it, and everything it wrote outside volumes.
 func (d *Daemon) ContainerRemove(ctx context.Context, name string, opts backend.RemoveOptions) error {
+	if opts.RemoveLink {
+		return d.networks.RemoveLink(name) // the link goes, no container does
+	}
 	c, err := d.containers.Get(name)
 	if err != nil {
 		return err

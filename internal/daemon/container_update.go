@@ -39,7 +39,7 @@ func (d *Daemon) ContainerUpdate(ctx context.Context, name string, cfg *apiconta
 		before = c.HostConfig
 		hc := *c.HostConfig
 		if err := container.MergeUpdate(&hc, res, cfg.RestartPolicy); err != nil {
-			return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("Cannot update container %s: %v", c.ID, err))
+			return fmt.Errorf("Cannot update container %s: %w", c.ID, err)
 		}
 		c.HostConfig = &hc
 		return nil

@@ -174,7 +174,7 @@ func (d *Daemon) newSupervisor() *supervisor.Supervisor {
 		Remove: func(ctx context.Context, id string) error {
 			return d.ContainerRemove(ctx, id, backend.RemoveOptions{Force: true, RemoveVolumes: true})
 		},
-		RootfsDir: d.rootfsDir,
+		RootfsDir: d.rootfsDir, NoNewPrivileges: d.cfg.NoNewPrivileges,
 	})
 }
 

@@ -64,11 +64,28 @@ func (d *Daemon) SystemInfo(ctx context.Context) (*system.Info, error) {
 	for name, rt := range d.runtimes {
 		info.Runtimes[name] = system.RuntimeWithStatus{Runtime: system.Runtime{Path: rt.Path}}
 	}
+	info.SecurityOptions = d.securityOptions(host.CgroupVersion)
 	info.DefaultRuntime = d.defaultRuntime
 	if info.DefaultRuntime == "" {
 		info.Warnings = append(info.Warnings, "WARNING: no OCI runtime (runc or crun) found on PATH")
 	}
 	return info, nil
+}
+
+// securityOptions lists, in Docker's notation, what every container gets
+// unless it says otherwise: Docker's seccomp profile, a private cgroup
+// namespace on cgroup v2 (the host's on v1) and the daemon's
+// no-new-privileges. Berth has no AppArmor, SELinux, user namespace or
+// rootless mode to report.
+func (d *Daemon) securityOptions(cgroupVersion string) []string {
+	opts := []string{"name=seccomp,profile=builtin"}
+	if cgroupVersion == "2" {
+		opts = append(opts, "name=cgroupns")
+	}
+	if d.cfg.NoNewPrivileges {
+		opts = append(opts, "name=no-new-privileges")
+	}
+	return opts
 }
 
 // SystemVersion answers GET /version; the router adds the API versions.

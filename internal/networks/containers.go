@@ -283,11 +283,24 @@ func (s *Service) NetworkDisconnect(ctx context.Context, ref string, req apinetw
 	return err
 }
 
-// CheckNetworks refuses a create whose networks do not exist, as Docker
-// does, before anything is stored.
+// CheckNetworks checks the networks of a create before anything is stored.
+// A network that does not exist (yet) is no error here: Docker takes the
+// container and fails its start, so a client may create the network in
+// between. A name that matches several networks is refused now.
 func (s *Service) CheckNetworks(c *container.Container, nc *apinetwork.NetworkingConfig) error {
-	if p := primaryNetwork(c); p != "" {
-		if _, err := s.Get(p); err != nil {
+	refs := []string{primaryNetwork(c)}
+	if nc != nil {
+		for ref := range nc.EndpointsConfig {
+			if !strings.HasPrefix(ref, "container:") {
+				refs = append(refs, endpointRef(ref))
+			}
+		}
+	}
+	for _, ref := range refs {
+		if ref == "" {
+			continue
+		}
+		if _, err := s.Get(ref); err != nil && !errdefs.IsNotFound(err) {
 			return err
 		}
 	}
@@ -295,14 +308,13 @@ func (s *Service) CheckNetworks(c *container.Container, nc *apinetwork.Networkin
 		return err
 	}
 	if nc != nil {
-		for ref := range nc.EndpointsConfig {
+		for ref, es := range nc.EndpointsConfig {
 			if strings.HasPrefix(ref, "container:") {
 				continue
 			}
-			if _, err := s.Get(endpointRef(ref)); err != nil {
-				return err
-			}
-			if err := checkEndpoint(nc.EndpointsConfig[ref]); err != nil {
+			// A network that does not exist yet is no error at create:
+			// start names it, as Docker's does.
+			if err := checkEndpoint(es); err != nil {
 				return err
 			}
 		}

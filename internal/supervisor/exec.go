@@ -24,6 +24,7 @@ type execRecord struct {
 	containerID string
 	cfg         apicontainer.ExecCreateRequest
 	process     *specs.Process
+	detachKeys  []byte // from the create request, as Docker takes them
 	running     bool
 	started     bool
 	pid         int
@@ -75,13 +76,18 @@ func (s *Supervisor) ExecCreate(ctx context.Context, name string, req *apicontai
 	if workdir == "" {
 		workdir = c.Config.WorkingDir
 	}
+	keys, err := parseDetachKeys(req.DetachKeys)
+	if err != nil {
+		return "", err
+	}
 	// Process layers req.Env over the container's own environment.
-	in := spec.Input{ID: c.ID, Config: c.Config, HostConfig: c.HostConfig, Rootfs: s.cfg.RootfsDir(c.ID), Hostname: c.Config.Hostname}
+	in := spec.Input{ID: c.ID, Config: c.Config, HostConfig: c.HostConfig, Rootfs: s.cfg.RootfsDir(c.ID), Hostname: c.Config.Hostname,
+		NoNewPrivileges: s.cfg.NoNewPrivileges}
 	proc, err := spec.Process(in, req.Cmd, user, workdir, req.Env, req.Tty, req.Privileged || c.HostConfig.Privileged)
 	if err != nil {
 		return "", err
 	}
-	e := &execRecord{id: container.NewID(), containerID: c.ID, cfg: *req, process: proc}
+	e := &execRecord{id: container.NewID(), containerID: c.ID, cfg: *req, process: proc, detachKeys: keys}
 	s.execs.add(e)
 	s.event(c, events.Action("exec_create: "+strings.Join(req.Cmd, " ")), map[string]string{"execID": e.id})
 	return e.id, nil
@@ -109,14 +115,17 @@ func (s *Supervisor) ExecStart(ctx context.Context, execID string, opts backend.
 	if task == nil {
 		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("container %s is not running", c.ID))
 	}
-	tty := e.cfg.Tty || opts.Tty
+	// The process has a terminal if its create asked for one; the start
+	// request alone says whether the client's stream is multiplexed, as in
+	// Docker (the shim's stream, raw or framed, is converted below).
+	tty := e.cfg.Tty
 	// Take the client's connection over before the process starts, as
 	// Docker does: output that arrives with the 101 in one read is lost by
 	// clients that switch to the raw socket afterwards (docker-py).
 	var stdin io.ReadCloser
 	var stdout, stderr io.Writer
 	if !opts.Detach {
-		if stdin, stdout, stderr, err = opts.GetStreams(!tty); err != nil {
+		if stdin, stdout, stderr, err = opts.GetStreams(!opts.Tty); err != nil {
 			return err
 		}
 	}
@@ -152,7 +161,11 @@ func (s *Supervisor) ExecStart(ctx context.Context, execID string, opts backend.
 	if !e.cfg.AttachStderr {
 		stderr = nil
 	}
-	pumpStreams(conn, stdin, nil, !tty, stdout, stderr)
+	if pumpStreams(conn, stdin, e.detachKeys, !tty, stdout, stderr) {
+		// Detached: the process runs on, its end is still recorded.
+		go s.awaitExec(c, e, task)
+		return nil
+	}
 	s.awaitExec(c, e, task)
 	return nil
 }

@@ -45,7 +45,8 @@ func (s *Supervisor) runProbe(ctx context.Context, c *container.Container, task 
 		}
 		cmd = append(append([]string{}, sh...), cmd...)
 	}
-	in := spec.Input{ID: c.ID, Config: c.Config, HostConfig: c.HostConfig, Rootfs: s.cfg.RootfsDir(c.ID), Hostname: c.Config.Hostname}
+	in := spec.Input{ID: c.ID, Config: c.Config, HostConfig: c.HostConfig, Rootfs: s.cfg.RootfsDir(c.ID), Hostname: c.Config.Hostname,
+		NoNewPrivileges: s.cfg.NoNewPrivileges}
 	proc, err := spec.Process(in, cmd, c.Config.User, c.Config.WorkingDir, nil, false, c.HostConfig.Privileged)
 	if err != nil {
 		return failedProbe(err)

@@ -41,9 +41,7 @@ func TestStartRecordsRunningAndMonitors(t *testing.T) {
 	if _, released, _ := h.env.counts(); released != 1 {
 		t.Fatalf("released %d times, want 1", released)
 	}
-	if !h.sawEvent("die") {
-		t.Fatal("no die event")
-	}
+	h.eventually("die event", func() bool { return h.sawEvent("die") })
 }
 
 func TestStartRefusesPausedAndRemoving(t *testing.T) {
@@ -253,7 +251,9 @@ func TestOOMKillIsRecorded(t *testing.T) {
 	h.sup.Start(ctx, c.ID)
 	h.rt.task(c.ID).exitWith(137, true)
 	h.eventually("exit", func() bool { return h.status(c.ID) == container.Exited })
-	if !h.get(c.ID).State.OOMKilled || !h.sawEvent("oom") {
+	// The events follow the record: wait for them as a client would.
+	h.eventually("oom event", func() bool { return h.sawEvent("oom") })
+	if !h.get(c.ID).State.OOMKilled {
 		t.Fatal("OOM kill not recorded")
 	}
 }

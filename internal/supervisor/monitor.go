@@ -80,11 +80,17 @@ func (s *Supervisor) handleExit(id string, gen int, st Exit) {
 	switch {
 	case restart:
 		time.AfterFunc(delay, func() { s.restartByPolicy(id) })
-	case c.HostConfig.AutoRemove && s.cfg.Remove != nil:
+	case c.HostConfig.AutoRemove && s.cfg.Remove != nil && !s.restarting(id):
 		if err := s.cfg.Remove(context.Background(), id); err != nil {
 			slog.Warn("auto-removing container", "container", id, "error", err)
 		}
 	}
+}
+
+// restarting reports whether a Restart is stopping container id.
+func (s *Supervisor) restarting(id string) bool {
+	_, ok := s.restarts.Load(id)
+	return ok
 }
 
 // restartByPolicy starts a container again after its back-off delay,

@@ -26,6 +26,8 @@ const exitRecordTimeout = 10 * time.Second
 // Stop sends the stop signal, waits, then kills; the restart policy then
 // leaves the container alone.
 func (s *Supervisor) Stop(ctx context.Context, name string, opts backend.StopOptions) error {
+	// A client that hangs up does not leave a half-stopped container.
+	ctx = context.WithoutCancel(ctx)
 	c, err := s.settled(name)
 	if err != nil {
 		return err
@@ -168,7 +170,8 @@ func (s *Supervisor) signal(c *container.Container, sig syscall.Signal) error {
 	return task.Kill(context.Background(), sig, false)
 }
 
-// Kill sends a signal (SIGKILL by default).
+// Kill sends a signal (SIGKILL by default). A SIGKILL returns once the
+// container no longer runs, so that a removal right after it succeeds.
 func (s *Supervisor) Kill(ctx context.Context, name, sigName string) error {
 	c, err := s.store.Get(name)
 	if err != nil {
@@ -183,21 +186,63 @@ func (s *Supervisor) Kill(ctx context.Context, name, sigName string) error {
 	if !c.State.IsRunning() {
 		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("cannot kill container: %s: container %s is not running", name, c.ID))
 	}
-	if sig == syscall.SIGKILL {
+	if stopsForGood(c, sig) {
 		if err := s.markStopped(c.ID); err != nil {
 			return err
 		}
 	}
-	return s.signal(c, sig)
+	if c.State.Status == container.Restarting {
+		// Nothing runs to signal. As in Docker, a stopping signal ends the
+		// restart loop and any other is a no-op.
+		if stopsForGood(c, sig) {
+			return s.stop(ctx, c, backend.StopOptions{})
+		}
+		return nil
+	}
+	exited, _ := s.WaitExit(c.ID)
+	if err := s.signal(c, sig); err != nil || sig != syscall.SIGKILL {
+		return err
+	}
+	select {
+	case <-exited:
+		return nil
+	case <-time.After(exitRecordTimeout):
+		return errdefs.ErrUnavailable.WithMessage(fmt.Sprintf("container %s did not exit after SIGKILL", c.ID))
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
-// Restart stops (if running) and starts again.
+// stopsForGood says whether a kill with sig is a manual stop, which the
+// restart policy then respects: SIGKILL or the container's own stop
+// signal (SIGTERM when it names none). Docker also counts any signal sent
+// to a container that names no stop signal; Berth does not, so that a
+// reload signal (HUP) leaves the restart policy in force.
+func stopsForGood(c *container.Container, sig syscall.Signal) bool {
+	own := syscall.SIGTERM
+	if c.Config.StopSignal != "" {
+		var err error
+		if own, err = ParseSignal(c.Config.StopSignal); err != nil {
+			return sig == syscall.SIGKILL
+		}
+	}
+	return sig == syscall.SIGKILL || sig == own
+}
+
+// Restart stops (if running) and starts again. The exit it causes is
+// neither a reason for the restart policy nor for --rm.
 func (s *Supervisor) Restart(ctx context.Context, name string, opts backend.StopOptions) error {
+	ctx = context.WithoutCancel(ctx) // finishes even if the client hangs up
 	c, err := s.store.Get(name)
 	if err != nil {
 		return err
 	}
 	if c.State.IsRunning() {
+		s.restarts.Store(c.ID, true)
+		defer s.restarts.Delete(c.ID)
+		if err := s.markStopped(c.ID); err != nil {
+			return err
+		}
 		if err := s.stop(ctx, c, opts); err != nil {
 			return err
 		}

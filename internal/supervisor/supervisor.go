@@ -22,6 +22,9 @@ type Config struct {
 	// RootfsDir is where a container's root filesystem is mounted while
 	// it runs (exec processes resolve users and paths there).
 	RootfsDir func(id string) string
+	// NoNewPrivileges is the daemon's default for exec and health check
+	// processes, as for the containers' own.
+	NoNewPrivileges bool
 }
 
 // Supervisor owns the life cycle of containers; see the package doc.
@@ -35,6 +38,9 @@ type Supervisor struct {
 	execs   execSet
 	health  healthSet
 	closing atomic.Bool
+	// restarts holds the IDs of containers a Restart is stopping: their
+	// exit does not auto-remove them (--rm).
+	restarts sync.Map
 }
 
 // New returns a supervisor; call Restore once to take over the containers

@@ -94,6 +94,10 @@ func (s *Service) addVolumesFrom(mps []container.MountPoint, from []string) ([]c
 			return nil, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid mode for volumes-from: %s", mode))
 		}
 		src, err := s.containers.Get(name)
+		if errdefs.IsNotFound(err) {
+			// The client's mistake, not a missing resource: 400, as Docker's.
+			return nil, errdefs.ErrInvalidArgument.WithMessage(err.Error())
+		}
 		if err != nil {
 			return nil, err
 		}

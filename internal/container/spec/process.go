@@ -27,7 +27,7 @@ func Process(in Input, cmd []string, user, workdir string, env []string, tty, pr
 	if workdir == "" {
 		workdir = in.Config.WorkingDir
 	}
-	sec, err := parseSecurityOpts(in.HostConfig.SecurityOpt)
+	sec, err := parseSecurityOpts(in.HostConfig.SecurityOpt, in.NoNewPrivileges)
 	if err != nil {
 		return nil, err
 	}

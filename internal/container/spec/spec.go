@@ -42,6 +42,9 @@ type Input struct {
 	// containers joining the IPC namespace see the same /dev/shm, and for
 	// --ipc container:<id>.
 	ShmPath string
+	// NoNewPrivileges is the daemon's default (dockerd's
+	// no-new-privileges); --security-opt no-new-privileges=false overrides.
+	NoNewPrivileges bool
 }
 
 // Generate builds the OCI runtime spec of a container: its init process,
@@ -67,7 +70,7 @@ func Generate(in Input) (*specs.Spec, error) {
 		// The init reaps zombies and forwards signals; "--" ends its flags.
 		args = append([]string{InitDest, "--"}, args...)
 	}
-	sec, err := parseSecurityOpts(hc.SecurityOpt)
+	sec, err := parseSecurityOpts(hc.SecurityOpt, in.NoNewPrivileges)
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +113,7 @@ func Generate(in Input) (*specs.Spec, error) {
 			ReadonlyPaths: readonly,
 		},
 	}
+	setCgroupsWritable(s.Mounts, sec, hc.Privileged)
 	// With the host's UTS namespace the runtime must not set a hostname.
 	if hasNamespace(ns, specs.UTSNamespace) {
 		s.Hostname = in.Hostname

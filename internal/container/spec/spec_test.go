@@ -127,6 +127,43 @@ func TestSeccomp(t *testing.T) {
 	if _, err := Generate(input(t, &container.HostConfig{SecurityOpt: []string{"seccomp={bad"}})); !errdefs.IsInvalidArgument(err) {
 		t.Errorf("bad profile: %v", err)
 	}
+	// A profile of the client's own applies under --privileged too.
+	s = generate(t, input(t, &container.HostConfig{Privileged: true, SecurityOpt: []string{"seccomp=" + custom}}))
+	if s.Linux.Seccomp == nil || len(s.Linux.Seccomp.Syscalls) != 1 {
+		t.Errorf("privileged with a custom profile: %+v", s.Linux.Seccomp)
+	}
+}
+
+func TestWritableCgroups(t *testing.T) {
+	fakeHost(t, allCaps, false)
+	cgroupMode := func(hc *container.HostConfig) string {
+		t.Helper()
+		for _, m := range generate(t, input(t, hc)).Mounts {
+			if m.Destination == "/sys/fs/cgroup" {
+				return m.Options[len(m.Options)-1]
+			}
+		}
+		t.Fatal("no cgroup mount")
+		return ""
+	}
+	for _, tc := range []struct {
+		hc   *container.HostConfig
+		want string
+	}{
+		{&container.HostConfig{}, "ro"},
+		{&container.HostConfig{SecurityOpt: []string{"writable-cgroups"}}, "rw"},
+		{&container.HostConfig{SecurityOpt: []string{"writable-cgroups=true"}}, "rw"},
+		{&container.HostConfig{Privileged: true}, "rw"},
+		{&container.HostConfig{Privileged: true, SecurityOpt: []string{"writable-cgroups=false"}}, "ro"},
+	} {
+		if got := cgroupMode(tc.hc); got != tc.want {
+			t.Errorf("%+v privileged %v: cgroup mount %s, want %s", tc.hc.SecurityOpt, tc.hc.Privileged, got, tc.want)
+		}
+	}
+	if _, err := Generate(input(t, &container.HostConfig{SecurityOpt: []string{"writable-cgroups=dang"}})); err == nil ||
+		err.Error() != `invalid --security-opt 2: "writable-cgroups=dang"` {
+		t.Errorf("bad value: %v", err)
+	}
 }
 
 func TestSecurityOpts(t *testing.T) {
@@ -155,6 +192,14 @@ func TestSecurityOpts(t *testing.T) {
 		}
 		if err != nil || s.Process.NoNewPrivileges != tt.nnp || s.Process.ApparmorProfile != "" {
 			t.Errorf("%v: nnp %v apparmor %q err %v", tt.opts, s.Process.NoNewPrivileges, s.Process.ApparmorProfile, err)
+		}
+	}
+	// The daemon's default, and a container's way out of it.
+	for opts, want := range map[string]bool{"": true, "no-new-privileges=false": false} {
+		in := input(t, &container.HostConfig{SecurityOpt: strings.Fields(opts)})
+		in.NoNewPrivileges = true
+		if s := generate(t, in); s.Process.NoNewPrivileges != want {
+			t.Errorf("daemon default, opts %q: nnp %v", opts, s.Process.NoNewPrivileges)
 		}
 	}
 }

@@ -20,22 +20,14 @@ import (
 var errEmptyConfig = errdefs.ErrInvalidArgument.WithMessage("config cannot be empty in order to create a container")
 
 // createBody is container.CreateRequest plus the fields that the current
-// types dropped but clients still send: the docker CLI 28 and docker-py
-// send KernelMemory and KernelMemoryTCP when set, and API < 1.44 clients
-// give the MAC address in Config. The outer fields shadow the embedded
-// ones, so the body can be decoded strictly (unknown fields refused)
-// without refusing what a real client sends.
+// types dropped but clients still read back or need moved: API < 1.44
+// clients give the MAC address in Config. Fields nobody knows are ignored,
+// as Docker does: clients send a top-level Runtime, KernelMemory (docker
+// CLI 28, docker-py) or extra keys in NetworkingConfig, and a 400 for them
+// would break those clients.
 type createBody struct {
 	container.CreateRequest
-	MacAddress string          `json:",omitempty"`
-	HostConfig *hostConfigBody `json:",omitempty"`
-}
-
-type hostConfigBody struct {
-	*container.HostConfig
-	KernelMemory    int64  `json:",omitempty"` // refused by the kernel since cgroup v2; ignored as Docker does
-	KernelMemoryTCP int64  `json:",omitempty"`
-	InitPath        string `json:",omitempty"` // docker-py's --init-path; never honoured by dockerd 18.06+
+	MacAddress string `json:",omitempty"`
 }
 
 func (cr *Router) create(ctx context.Context, w http.ResponseWriter, r *http.Request, _ map[string]string) error {
@@ -46,9 +38,10 @@ func (cr *Router) create(ctx context.Context, w http.ResponseWriter, r *http.Req
 		}
 	}
 	var body createBody
-	if err := readJSON(r, &body, true); err != nil {
+	if err := readJSON(r, &body, false); err != nil {
 		if errors.Is(err, errNoBody) {
-			return errEmptyConfig
+			// Docker decodes the body whatever its length.
+			return errdefs.ErrInvalidArgument.WithMessage("invalid JSON: EOF")
 		}
 		return err
 	}
@@ -56,9 +49,8 @@ func (cr *Router) create(ctx context.Context, w http.ResponseWriter, r *http.Req
 	if req.Config == nil {
 		return errEmptyConfig
 	}
-	req.HostConfig = &container.HostConfig{}
-	if body.HostConfig != nil && body.HostConfig.HostConfig != nil {
-		req.HostConfig = body.HostConfig.HostConfig
+	if req.HostConfig == nil {
+		req.HostConfig = &container.HostConfig{}
 	}
 	if req.NetworkingConfig == nil {
 		req.NetworkingConfig = &network.NetworkingConfig{}
@@ -90,6 +82,9 @@ func (cr *Router) create(ctx context.Context, w http.ResponseWriter, r *http.Req
 // meant: a field it did not know about keeps its default.
 func shapeCreate(ctx context.Context, req *container.CreateRequest) {
 	hc := req.HostConfig
+	if router.VersionBefore(ctx, "1.40") && hc.IpcMode.IsEmpty() {
+		hc.IpcMode = container.IPCModeShareable // the default those clients knew
+	}
 	if router.VersionBefore(ctx, "1.25") {
 		hc.AutoRemove = false
 	}

@@ -52,18 +52,9 @@ func (s *Router) info(ctx context.Context, w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	// Fields newer than the client's version are left out, as Docker does.
-	if router.VersionBefore(ctx, "1.46") {
-		info.Containerd = nil
+	shaped, err := infoForVersion(ctx, info)
+	if err != nil {
+		return err
 	}
-	if router.VersionBefore(ctx, "1.49") {
-		info.FirewallBackend = nil
-	}
-	if router.VersionBefore(ctx, "1.50") {
-		info.DiscoveredDevices = nil
-	}
-	if router.VersionBefore(ctx, "1.53") {
-		info.NRI = nil
-	}
-	return router.WriteJSON(w, http.StatusOK, info)
+	return router.WriteJSON(w, http.StatusOK, shaped)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -142,6 +143,47 @@ func TestVersionAndInfo(t *testing.T) {
 		}
 		if _, ok := m["NRI"]; ok != wantNRI || m["ID"] != "berth-id" {
 			t.Errorf("%s: NRI present %v, ID %v", path, ok, m["ID"])
+		}
+	}
+}
+
+// TestInfoLegacyFields: older clients get the fields the current types
+// dropped, with Docker's values; current ones do not.
+func TestInfoLegacyFields(t *testing.T) {
+	ts := start(t, &fakeBackend{})
+	for path, want := range map[string][]string{
+		"/v1.56/info": nil,
+		"/v1.49/info": {"BridgeNfIptables", "BridgeNfIp6tables"},
+		"/v1.48/info": {"BridgeNfIptables", "ContainerdCommit.Expected", "RuncCommit.Expected", "InitCommit.Expected"},
+		"/v1.46/info": {"BridgeNfIptables", "ContainerdCommit.Expected", "RegistryConfig.AllowNondistributableArtifactsCIDRs",
+			"RegistryConfig.AllowNondistributableArtifactsHostnames"},
+	} {
+		_, body := do(t, ts, "GET", path)
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(body, &m); err != nil {
+			t.Fatal(err)
+		}
+		has := func(key string) bool {
+			outer, inner, nested := strings.Cut(key, ".")
+			raw, ok := m[outer]
+			if !ok || !nested {
+				return ok
+			}
+			var sub map[string]json.RawMessage
+			json.Unmarshal(raw, &sub)
+			_, ok = sub[inner]
+			return ok
+		}
+		for _, key := range want {
+			if !has(key) {
+				t.Errorf("%s lacks %s: %s", path, key, body)
+			}
+		}
+		if want == nil && (has("BridgeNfIptables") || has("ContainerdCommit.Expected")) {
+			t.Errorf("%s has legacy fields: %s", path, body)
+		}
+		if string(m["BridgeNfIptables"]) == "true" || m["ID"] == nil {
+			t.Errorf("%s: %s", path, body)
 		}
 	}
 }
