@@ -22,6 +22,9 @@ type Config struct {
 	// RootfsDir is where a container's root filesystem is mounted while
 	// it runs (exec processes resolve users and paths there).
 	RootfsDir func(id string) string
+	// Leftovers finds what a container that does not run still holds of
+	// a run, for the store check; nil checks none.
+	Leftovers Leftovers
 }
 
 // Supervisor owns the life cycle of containers; see the package doc.

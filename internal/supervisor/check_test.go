@@ -1,0 +1,136 @@
+package supervisor
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/berth/berth/internal/check"
+	"github.com/berth/berth/internal/container"
+	apicontainer "github.com/moby/moby/api/types/container"
+)
+
+// fakeLeftovers says every container in held still holds a mount.
+type fakeLeftovers struct {
+	mu   sync.Mutex
+	held map[string]bool
+}
+
+func (f *fakeLeftovers) Find(c *container.Container) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.held[c.ID] {
+		return []string{"its root filesystem mount"}
+	}
+	return nil
+}
+
+func (f *fakeLeftovers) Remove(_ context.Context, c *container.Container) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.held, c.ID)
+	return nil
+}
+
+func alivePids(t *testing.T) {
+	old := processAlive
+	processAlive = func(int) bool { return true }
+	t.Cleanup(func() { processAlive = old })
+}
+
+func mustCheck(t *testing.T, s *Supervisor, repair bool) []check.Problem {
+	t.Helper()
+	ps, err := s.Check(ctx, repair)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+func TestCheckTrueStatesAreClean(t *testing.T) {
+	alivePids(t)
+	h := newHarness(t)
+	run := h.add("run", apicontainer.HostConfig{})
+	h.add("created", apicontainer.HostConfig{})
+	if err := h.sup.Start(ctx, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ps := mustCheck(t, h.sup, false); len(ps) != 0 {
+		t.Fatalf("%+v", ps)
+	}
+}
+
+func TestCheckRunningWithoutTask(t *testing.T) {
+	alivePids(t)
+	h := newHarness(t)
+	c := h.add("ghost", apicontainer.HostConfig{})
+	// A record that says running with no task behind it.
+	if _, err := h.store.Update(c.ID, func(c *container.Container) error { return c.State.SetRunning(99, time.Now().UTC()) }); err != nil {
+		t.Fatal(err)
+	}
+	ps := mustCheck(t, h.sup, false)
+	if len(ps) != 1 || !strings.Contains(ps[0].Problem, "has no task") {
+		t.Fatalf("%+v", ps)
+	}
+	ps = mustCheck(t, h.sup, true)
+	if len(ps) != 1 || !ps[0].Repaired {
+		t.Fatalf("%+v", ps)
+	}
+	if st := h.status(c.ID); st != container.Exited {
+		t.Fatalf("repair left it %s; want its exit recorded", st)
+	}
+	if ps := mustCheck(t, h.sup, false); len(ps) != 0 {
+		t.Fatalf("after repair: %+v", ps)
+	}
+}
+
+func TestCheckProcessRecordsMiss(t *testing.T) {
+	alivePids(t)
+	h := newHarness(t)
+	c := h.add("hidden", apicontainer.HostConfig{})
+	// A task that runs while the record says created (a start the
+	// previous daemon did not record).
+	task := newFakeTask(c.ID)
+	task.status = "running"
+	h.rt.connectable[c.ID] = task
+	ps := mustCheck(t, h.sup, false)
+	if len(ps) != 1 || !strings.Contains(ps[0].Problem, "its task is running") {
+		t.Fatalf("%+v", ps)
+	}
+	mustCheck(t, h.sup, true)
+	if st := h.status(c.ID); st != container.Running || !h.sup.Running(c.ID) {
+		t.Fatalf("repair left it %s; want it adopted", st)
+	}
+	if ps := mustCheck(t, h.sup, false); len(ps) != 0 {
+		t.Fatalf("after repair: %+v", ps)
+	}
+}
+
+func TestCheckLeftoversOfStoppedContainers(t *testing.T) {
+	alivePids(t)
+	h := newHarness(t)
+	stopped := h.add("stopped", apicontainer.HostConfig{})
+	run := h.add("run", apicontainer.HostConfig{})
+	left := &fakeLeftovers{held: map[string]bool{stopped.ID: true, run.ID: true}}
+	h.sup.cfg.Leftovers = left
+	if err := h.sup.Start(ctx, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	ps := mustCheck(t, h.sup, false)
+	if len(ps) != 1 || ps[0].Subject != stopped.ID || !strings.Contains(ps[0].Problem, "root filesystem mount") {
+		t.Fatalf("only the stopped container's mount is a leak: %+v", ps)
+	}
+	_, released, _ := h.env.counts()
+	ps = mustCheck(t, h.sup, true)
+	if len(ps) != 1 || !ps[0].Repaired {
+		t.Fatalf("%+v", ps)
+	}
+	if _, after, _ := h.env.counts(); after != released+1 {
+		t.Fatal("repair did not release the stopped container's run")
+	}
+	if ps := mustCheck(t, h.sup, false); len(ps) != 0 {
+		t.Fatalf("after repair: %+v", ps)
+	}
+}
