@@ -276,14 +276,9 @@ func (m *Manager) refreshLocked() error {
 	if err != nil {
 		return err
 	}
-	var fw []fwNetwork
 	live := map[string]bool{}
 	for _, n := range nets {
-		if n.Driver != "bridge" {
-			continue
-		}
-		fw = append(fw, fwNetwork{bridge: n.Bridge, subnet: n.Subnet, internal: n.Internal})
-		if !n.UserDefined() {
+		if n.Driver != "bridge" || !n.UserDefined() {
 			continue
 		}
 		live[n.ID] = true
@@ -302,13 +297,25 @@ func (m *Manager) refreshLocked() error {
 			delete(m.resolvers, id)
 		}
 	}
+	fw, nats := m.firewallWanted(nets)
+	return m.fw.apply(fw, nats)
+}
+
+// firewallWanted is what the records say the nftables table holds.
+func (m *Manager) firewallWanted(nets []*Network) ([]fwNetwork, []natRule) {
+	var fw []fwNetwork
+	for _, n := range nets {
+		if n.Driver == "bridge" {
+			fw = append(fw, fwNetwork{bridge: n.Bridge, subnet: n.Subnet, internal: n.Internal})
+		}
+	}
 	var nats []natRule
 	for _, ep := range m.Endpoints("", "") {
 		for _, p := range ep.Ports {
 			nats = append(nats, natRule{pm: p, to: ep.IP})
 		}
 	}
-	return m.fw.apply(fw, nats)
+	return fw, nats
 }
 
 func (m *Manager) upstreams() []string {

@@ -1,0 +1,69 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/berth/berth/internal/check"
+	"github.com/berth/berth/internal/container"
+	"github.com/berth/berth/internal/mount"
+)
+
+// StoreCheck runs the store check of every service, containers first: a
+// container repaired releases what the network and volume checks would
+// otherwise report.
+func (d *Daemon) StoreCheck(ctx context.Context, repair bool) check.Report {
+	return check.Run(ctx, repair,
+		check.Area{Name: "containers", Checker: d.sup},
+		check.Area{Name: "networks", Checker: d.networks},
+		check.Area{Name: "volumes", Checker: d.volumes},
+		check.Area{Name: "images", Checker: d.Service},
+	)
+}
+
+// leftovers is the supervisor's Leftovers: what of a run the daemon's
+// Environment made (rootfs mount, bundle) or the runtime made (cgroups)
+// is still there for a container that does not run.
+type leftovers struct{ d *Daemon }
+
+// cgroupDirs are the cgroups the runtime makes for container id at
+// cgroupsPath: one per v1 hierarchy, or the one of the unified tree.
+func cgroupDirs(id string) []string {
+	matches, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup", "*", cgroupsPath(id)))
+	if fi, err := os.Stat(filepath.Join("/sys/fs/cgroup", cgroupsPath(id))); err == nil && fi.IsDir() {
+		matches = append(matches, filepath.Join("/sys/fs/cgroup", cgroupsPath(id)))
+	}
+	return matches
+}
+
+func (l leftovers) Find(c *container.Container) []string {
+	var out []string
+	if ok, _ := mount.Mounted(l.d.rootfsDir(c.ID)); ok {
+		out = append(out, "its root filesystem mounted at "+l.d.rootfsDir(c.ID))
+	}
+	if _, err := os.Stat(l.d.bundleDir(c.ID)); err == nil {
+		out = append(out, "its bundle "+l.d.bundleDir(c.ID))
+	}
+	for _, dir := range cgroupDirs(c.ID) {
+		out = append(out, "its cgroup "+dir)
+	}
+	return out
+}
+
+// Remove removes the cgroups left (Release did the rest). rmdir refuses a
+// cgroup that still holds a process, so none is taken from under one.
+func (l leftovers) Remove(ctx context.Context, c *container.Container) error {
+	var errs []error
+	for _, dir := range cgroupDirs(c.ID) {
+		if err := os.Remove(dir); err != nil && !os.IsNotExist(err) {
+			errs = append(errs, fmt.Errorf("cgroup %s: %w", dir, err))
+		}
+	}
+	if left := l.Find(c); len(left) > 0 {
+		errs = append(errs, fmt.Errorf("still there: %v", left))
+	}
+	return errors.Join(errs...)
+}
