@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"syscall"
+	"time"
 
 	"github.com/berth/berth/internal/check"
 	"github.com/berth/berth/internal/container"
@@ -19,6 +20,10 @@ type Leftovers interface {
 	// Remove takes those away; Environment.Release has run before it.
 	Remove(ctx context.Context, c *container.Container) error
 }
+
+// settle is how long a container found wrong is given before it is looked
+// at again.
+const settle = 300 * time.Millisecond
 
 // processAlive says whether a host process exists; tests replace it.
 var processAlive = func(pid int) bool {
@@ -37,6 +42,13 @@ func (s *Supervisor) Check(ctx context.Context, repair bool) ([]check.Problem, e
 	var out []check.Problem
 	for _, c := range s.store.List() {
 		found, fix := s.checkOne(ctx, c.ID)
+		if len(found) > 0 {
+			// A start or an exit may be between its steps (the process
+			// gone, its shim not yet reporting): what is still wrong a
+			// moment later is a problem.
+			time.Sleep(settle)
+			found, fix = s.checkOne(ctx, c.ID)
+		}
 		if repair && fix != nil {
 			err := fix()
 			for i := range found {
