@@ -25,8 +25,9 @@ func (d *Daemon) StoreCheck(ctx context.Context, repair bool) check.Report {
 }
 
 // leftovers is the supervisor's Leftovers: what of a run the daemon's
-// Environment made (rootfs mount, bundle) or the runtime made (cgroups)
-// is still there for a container that does not run.
+// Environment made (rootfs mount, bundle, network namespace, endpoints)
+// or the runtime made (cgroups) is still there for a container that does
+// not run. Environment.Release takes all but the cgroups down.
 type leftovers struct{ d *Daemon }
 
 // cgroupDirs are the cgroups the runtime makes for container id at
@@ -40,6 +41,7 @@ func cgroupDirs(id string) []string {
 }
 
 func (l leftovers) Find(c *container.Container) []string {
+	d := l.d
 	var out []string
 	if ok, _ := mount.Mounted(l.d.rootfsDir(c.ID)); ok {
 		out = append(out, "its root filesystem mounted at "+l.d.rootfsDir(c.ID))
@@ -49,6 +51,14 @@ func (l leftovers) Find(c *container.Container) []string {
 	}
 	for _, dir := range cgroupDirs(c.ID) {
 		out = append(out, "its cgroup "+dir)
+	}
+	if p := d.networks.NetNSPath(c.ID); p != "" {
+		if _, err := os.Stat(p); err == nil {
+			out = append(out, "its network namespace "+p)
+		}
+	}
+	for _, ep := range d.networks.Endpoints(c.ID, "") {
+		out = append(out, "its endpoint "+ep.IP.String()+" on network "+ep.NetworkID[:12])
 	}
 	return out
 }

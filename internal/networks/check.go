@@ -5,13 +5,13 @@ import (
 	"os"
 
 	"github.com/berth/berth/internal/check"
-	"github.com/berth/berth/internal/container"
 	"github.com/berth/berth/internal/network"
 )
 
 // Check is the network part of the store check: no endpoint (address,
 // veth, published port) or network namespace of a container that is gone
-// or does not run, no veth on Berth's bridges that no endpoint owns, and
+// (those of a recorded container that does not run are the containers
+// area's, released with the rest of its run), no veth on Berth's bridges that no endpoint owns, and
 // Berth's nftables table as the records make it. A container is looked at
 // under its life-cycle lock: a start attaches endpoints before the record
 // says running, and must not be seen half done. Repair releases the
@@ -67,14 +67,13 @@ func (s *Service) Check(ctx context.Context, repair bool) ([]check.Problem, erro
 func (s *Service) checkHolder(ctx context.Context, id string, repair bool) []check.Problem {
 	unlock := s.containers.Lock(id)
 	defer unlock()
-	c, err := s.containers.Get(id)
-	state := "is gone"
-	switch {
-	case err == nil && (c.State.Status == container.Running || c.State.Status == container.Paused):
+	if _, err := s.containers.Get(id); err == nil {
+		// A recorded container's network is checked with the rest of its
+		// run, by the containers area (through the daemon's leftovers),
+		// and released with it: one finding, one repair.
 		return nil
-	case err == nil:
-		state = "is " + string(c.State.Status)
 	}
+	state := "is gone"
 	var held []string
 	for _, ep := range s.Endpoints(id, "") {
 		held = append(held, "endpoint "+ep.IP.String()+" on network "+ep.NetworkID[:12])

@@ -134,3 +134,20 @@ func TestCheckLeftoversOfStoppedContainers(t *testing.T) {
 		t.Fatalf("after repair: %+v", ps)
 	}
 }
+
+func TestRestoreReleasesAnInterruptedStart(t *testing.T) {
+	h := newHarness(t)
+	c := h.add("cut", apicontainer.HostConfig{})
+	// The daemon died in Prepare: no task, but a mount and a bundle.
+	left := &fakeLeftovers{held: map[string]bool{c.ID: true}}
+	h.sup.Close()
+	h.sup = h.newSupervisor()
+	h.sup.cfg.Leftovers = left
+	h.sup.Restore(ctx)
+	if _, released, _ := h.env.counts(); released != 1 || len(left.Find(c)) != 0 {
+		t.Fatalf("released %d times, left %v", released, left.Find(c))
+	}
+	if st := h.status(c.ID); st != container.Created {
+		t.Fatalf("status %s", st)
+	}
+}

@@ -64,6 +64,9 @@ func (s *Supervisor) reconnect(ctx context.Context, c *container.Container) {
 func (s *Supervisor) adoptOrReap(ctx context.Context, c *container.Container) {
 	task, err := s.cfg.Runtime.Connect(ctx, c.ID)
 	if err != nil {
+		// No task, but a start cut short before the task existed (or a
+		// release cut short) may have left the rest of a run.
+		s.releaseLeftovers(ctx, c)
 		return
 	}
 	st, err := task.State(ctx)
@@ -115,4 +118,18 @@ func (s *Supervisor) restartHealth(c *container.Container, task Task) {
 	if updated.State.Status == container.Running {
 		s.startHealth(updated, task)
 	}
+}
+
+// releaseLeftovers takes down what a container that does not run still
+// holds of a run: its rootfs mount, bundle, network, cgroups.
+func (s *Supervisor) releaseLeftovers(ctx context.Context, c *container.Container) {
+	if s.cfg.Leftovers == nil || len(s.cfg.Leftovers.Find(c)) == 0 {
+		return
+	}
+	s.cfg.Environment.Release(ctx, c)
+	if err := s.cfg.Leftovers.Remove(ctx, c); err != nil {
+		slog.Warn("releasing what an interrupted run left", "container", c.ID, "error", err)
+		return
+	}
+	slog.Info("released what an interrupted run left", "container", c.ID)
 }
