@@ -30,7 +30,7 @@ type faultOp struct {
 // also fails the test, and is repaired so the next point starts clean.
 func injectFaults(t *testing.T, d *testutil.Daemon, op faultOp) int {
 	t.Helper()
-	found := 0
+	found, interrupted := 0, 0
 	for i, delay := range op.delays {
 		if op.prepare != nil {
 			op.prepare(t, d, i)
@@ -42,6 +42,11 @@ func injectFaults(t *testing.T, d *testutil.Daemon, op faultOp) int {
 			op.run(ctx, d, i)
 		}()
 		time.Sleep(delay)
+		select {
+		case <-done: // finished before the kill: the point checks a clean end
+		default:
+			interrupted++
+		}
 		d.Kill()
 		<-done
 		cancel()
@@ -55,7 +60,7 @@ func injectFaults(t *testing.T, d *testutil.Daemon, op faultOp) int {
 			storeCheck(t, d, true)
 		}
 	}
-	t.Logf("%s: killed at %v: %d problems", op.name, op.delays, found)
+	t.Logf("%s: killed at %v (%d of %d mid-operation): %d problems", op.name, op.delays, interrupted, len(op.delays), found)
 	return found
 }
 

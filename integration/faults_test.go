@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/berth/berth/internal/testutil"
 	"github.com/google/go-containerregistry/pkg/compression"
@@ -68,7 +69,7 @@ func pullFaults(t *testing.T) faultOp {
 			rc, err := d.Client().ImagePull(ctx, ref, client.ImagePullOptions{})
 			drain(rc, err)
 		},
-		delays: ms(30, 100, 250, 500),
+		delays: ms(30, 80, 160, 300),
 	}
 }
 
@@ -88,7 +89,7 @@ func loadFaults(t *testing.T) faultOp {
 			rc, err := d.Client().ImageLoad(ctx, bytes.NewReader(archive))
 			drain(rc, err)
 		},
-		delays: ms(20, 80, 200, 400),
+		delays: ms(10, 40, 80, 150),
 	}
 }
 
@@ -103,7 +104,7 @@ func buildFaults(t *testing.T) faultOp {
 		run: func(ctx context.Context, d *testutil.Daemon, i int) {
 			classicBuild(t, d, "--no-cache", "-t", faultTag("build", i), dir)
 		},
-		delays: ms(150, 400, 800, 1300),
+		delays: ms(100, 250, 450, 700),
 	}
 }
 
@@ -114,15 +115,16 @@ func commitFaults(t *testing.T) faultOp {
 		prepare: func(t *testing.T, d *testutil.Daemon, i int) {
 			removeAllContainers(t, d)
 			var err error
-			id, err = busyboxRun(t.Context(), d, nil, "sh", "-c", "dd if=/dev/urandom of=/data bs=1M count=16 2>/dev/null; sleep 300")
+			id, err = busyboxRun(t.Context(), d, nil, "sh", "-c", "dd if=/dev/urandom of=/data bs=1M count=32 2>/dev/null; sleep 300")
 			if err != nil {
 				t.Fatal(err)
 			}
+			time.Sleep(time.Second) // the data written: a commit with a real layer
 		},
 		run: func(ctx context.Context, d *testutil.Daemon, i int) {
 			d.Client().ContainerCommit(ctx, id, client.ContainerCommitOptions{Reference: faultTag("commit", i)})
 		},
-		delays: ms(250, 400, 600, 900),
+		delays: ms(10, 40, 100, 200),
 	}
 }
 
@@ -157,7 +159,7 @@ func rmBurstFaults(t *testing.T) faultOp {
 				d.Client().ContainerRemove(ctx, ids[j], client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
 			})
 		},
-		delays: ms(20, 100, 250, 500),
+		delays: ms(10, 40, 100, 200),
 	}
 }
 

@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"log/slog"
 
 	"github.com/google/nftables"
 	"github.com/vishvananda/netlink"
@@ -111,6 +112,25 @@ func (m *Manager) StrayVeths() ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// removeStrayVeths deletes, at start, the veths no endpoint owns: an
+// endpoint is recorded before its veth is made, so with nothing running
+// yet each is a leftover (a join cut short before the peer moved into
+// the container's namespace, whose removal would have taken it along).
+func (m *Manager) removeStrayVeths() {
+	veths, err := m.StrayVeths()
+	if err != nil {
+		slog.Warn("looking for stray veths", "error", err)
+		return
+	}
+	for _, v := range veths {
+		if err := DeleteLink(v); err != nil {
+			slog.Warn("removing a stray veth", "link", v, "error", err)
+			continue
+		}
+		slog.Info("removed a veth an interrupted run left", "link", v)
+	}
 }
 
 // DeleteLink removes a host interface (a stray veth; its peer goes too).

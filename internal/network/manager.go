@@ -73,6 +73,7 @@ func New(ctx context.Context, cfg Config) (*Manager, error) {
 			m.enableForwarding()
 		}
 	}
+	m.removeStrayVeths()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m, m.refreshLocked()

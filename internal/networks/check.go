@@ -3,6 +3,8 @@ package networks
 import (
 	"context"
 	"os"
+	"slices"
+	"time"
 
 	"github.com/berth/berth/internal/check"
 	"github.com/berth/berth/internal/network"
@@ -37,7 +39,7 @@ func (s *Service) Check(ctx context.Context, repair bool) ([]check.Problem, erro
 			out = append(out, s.checkHolder(ctx, e.Name(), repair)...)
 		}
 	}
-	veths, err := s.StrayVeths()
+	veths, err := s.strayVeths()
 	if err != nil {
 		return out, err
 	}
@@ -98,3 +100,29 @@ func (s *Service) checkHolder(ctx context.Context, id string, repair bool) []che
 	}
 	return out
 }
+
+// strayVeths are the veths without an endpoint now and a moment later:
+// a container's release drops its endpoints before its namespace, whose
+// removal takes the veths along, so a veth may be ownerless in between.
+func (s *Service) strayVeths() ([]string, error) {
+	first, err := s.StrayVeths()
+	if err != nil || len(first) == 0 {
+		return nil, err
+	}
+	time.Sleep(settle)
+	again, err := s.StrayVeths()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, v := range again {
+		if slices.Contains(first, v) {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// settle is how long a finding that may be a step in progress is given
+// before it is looked at again.
+const settle = 300 * time.Millisecond

@@ -96,6 +96,15 @@ func (s *Supervisor) checkRunning(ctx context.Context, c *container.Container) (
 	if err != nil {
 		return nil, nil // the task just ended: its monitor records the exit
 	}
+	if want := map[container.Status]string{container.Running: "running", container.Paused: "paused"}[c.State.Status]; st.Status != want && !s.freezing(c.ID) {
+		p := containerProblem(c, "recorded %s but its task is %s", c.State.Status, st.Status)
+		return []check.Problem{p}, func() error {
+			unlock := s.store.Lock(c.ID)
+			defer unlock()
+			s.reconcilePause(ctx, c, task, st.Status)
+			return nil
+		}
+	}
 	if st.Pid != c.State.Pid {
 		return []check.Problem{containerProblem(c, "recorded with pid %d but its task runs pid %d", c.State.Pid, st.Pid)}, nil
 	}

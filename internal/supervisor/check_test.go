@@ -151,3 +151,47 @@ func TestRestoreReleasesAnInterruptedStart(t *testing.T) {
 		t.Fatalf("status %s", st)
 	}
 }
+
+func TestCheckFrozenByNobody(t *testing.T) {
+	alivePids(t)
+	h := newHarness(t)
+	c := h.add("frozen", apicontainer.HostConfig{})
+	if err := h.sup.Start(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	c = h.get(c.ID)
+	thaw, err := h.sup.Freeze(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps := mustCheck(t, h.sup, false); len(ps) != 0 {
+		t.Fatalf("a commit's freeze reported: %+v", ps)
+	}
+	thaw()
+	// A freeze whose commit died with the daemon: the task stays paused.
+	h.rt.task(c.ID).Pause(ctx)
+	ps := mustCheck(t, h.sup, false)
+	if len(ps) != 1 || !strings.Contains(ps[0].Problem, "recorded running but its task is paused") {
+		t.Fatalf("%+v", ps)
+	}
+	mustCheck(t, h.sup, true)
+	if st, _ := h.rt.task(c.ID).State(ctx); st.Status != "running" {
+		t.Fatalf("repair left the task %s", st.Status)
+	}
+}
+
+func TestRestoreThawsWhatACommitLeftFrozen(t *testing.T) {
+	h := newHarness(t)
+	c := h.add("commit", apicontainer.HostConfig{})
+	if err := h.sup.Start(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	h.rt.task(c.ID).Pause(ctx) // frozen by a commit when the daemon died
+	h.sup.Close()
+	h.rt.connectable[c.ID] = h.rt.task(c.ID)
+	h.sup = h.newSupervisor()
+	h.sup.Restore(ctx)
+	if st, _ := h.rt.task(c.ID).State(ctx); st.Status != "running" || h.status(c.ID) != container.Running {
+		t.Fatalf("task %s, record %s", st.Status, h.status(c.ID))
+	}
+}

@@ -37,6 +37,9 @@ type Supervisor struct {
 	backoff backoffs
 	execs   execSet
 	health  healthSet
+	// frozen counts the freezes (commits) under way per container: the
+	// store check leaves a container frozen by one alone.
+	frozen  sync.Map // id → *atomic.Int32
 	closing atomic.Bool
 }
 
