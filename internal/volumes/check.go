@@ -2,6 +2,7 @@ package volumes
 
 import (
 	"context"
+	"time"
 
 	"github.com/berth/berth/internal/check"
 )
@@ -18,14 +19,26 @@ func (s *Service) Check(ctx context.Context, repair bool) ([]check.Problem, erro
 		return nil, err
 	}
 	var out []check.Problem
+	// A create records the container as a user of its volumes just before
+	// it records the container: a user is missing only if it still is a
+	// moment later.
+	missing := func(id string) bool { _, err := s.containers.Get(id); return err != nil }
+	var suspects [][2]string
 	for _, v := range vols {
 		for _, u := range v.Users {
-			if _, err := s.containers.Get(u); err == nil {
-				continue
+			if missing(u) {
+				suspects = append(suspects, [2]string{v.Name, u})
 			}
-			p := check.Problem{Area: "volumes", Subject: v.Name, Problem: "records user " + u + ", which is no container"}
+		}
+	}
+	if len(suspects) > 0 {
+		time.Sleep(userSettle)
+	}
+	for _, vu := range suspects {
+		if v, u := vu[0], vu[1]; missing(u) {
+			p := check.Problem{Area: "volumes", Subject: v, Problem: "records user " + u + ", which is no container"}
 			if repair {
-				p.Fix(s.RemoveUser(v.Name, u))
+				p.Fix(s.RemoveUser(v, u))
 			}
 			out = append(out, p)
 		}
@@ -46,3 +59,6 @@ func (s *Service) Check(ctx context.Context, repair bool) ([]check.Problem, erro
 	}
 	return out, nil
 }
+
+// userSettle is how long a create is given to record its container.
+const userSettle = time.Second
