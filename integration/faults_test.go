@@ -69,7 +69,7 @@ func pullFaults(t *testing.T) faultOp {
 			rc, err := d.Client().ImagePull(ctx, ref, client.ImagePullOptions{})
 			drain(rc, err)
 		},
-		delays: ms(30, 80, 160, 300),
+		delays: ms(15, 30, 80, 160, 300, 450),
 	}
 }
 
@@ -89,7 +89,7 @@ func loadFaults(t *testing.T) faultOp {
 			rc, err := d.Client().ImageLoad(ctx, bytes.NewReader(archive))
 			drain(rc, err)
 		},
-		delays: ms(10, 40, 80, 150),
+		delays: ms(5, 10, 40, 80, 150, 250),
 	}
 }
 
@@ -104,7 +104,7 @@ func buildFaults(t *testing.T) faultOp {
 		run: func(ctx context.Context, d *testutil.Daemon, i int) {
 			classicBuild(t, d, "--no-cache", "-t", faultTag("build", i), dir)
 		},
-		delays: ms(100, 250, 450, 700),
+		delays: ms(50, 100, 250, 450, 700, 1000),
 	}
 }
 
@@ -124,7 +124,7 @@ func commitFaults(t *testing.T) faultOp {
 		run: func(ctx context.Context, d *testutil.Daemon, i int) {
 			d.Client().ContainerCommit(ctx, id, client.ContainerCommitOptions{Reference: faultTag("commit", i)})
 		},
-		delays: ms(10, 40, 100, 200),
+		delays: ms(5, 10, 40, 100, 200, 350),
 	}
 }
 
@@ -135,7 +135,7 @@ func runBurstFaults(t *testing.T) faultOp {
 		run: func(ctx context.Context, d *testutil.Daemon, i int) {
 			parallel(10, func(int) { busyboxRun(ctx, d, nil, "sleep", "300") })
 		},
-		delays: ms(100, 300, 600, 1000),
+		delays: ms(50, 100, 200, 300, 500, 800),
 	}
 }
 
@@ -159,7 +159,7 @@ func rmBurstFaults(t *testing.T) faultOp {
 				d.Client().ContainerRemove(ctx, ids[j], client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
 			})
 		},
-		delays: ms(10, 40, 100, 200),
+		delays: ms(5, 10, 20, 40, 70, 100),
 	}
 }
 
@@ -183,6 +183,6 @@ func volumeFaults(t *testing.T) faultOp {
 				d.Client().VolumeRemove(ctx, vol, client.VolumeRemoveOptions{Force: true})
 			})
 		},
-		delays: ms(50, 200, 450, 800),
+		delays: ms(20, 50, 200, 450, 800, 1200),
 	}
 }
