@@ -16,7 +16,8 @@ import (
 
 // TestStoreCheckFindsAndRepairs plants real leaks on a live daemon (an
 // unreferenced blob, build scratch, a stopped container's rootfs still
-// mounted and its cgroup still there, a volume user that is no container)
+// mounted and its cgroup still there, the directory of a container that
+// is gone)
 // and checks that the store check names each, that `berth system check`
 // exits 1, and that --repair leaves a clean store and a container that
 // still starts.
@@ -60,8 +61,14 @@ func TestStoreCheckFindsAndRepairs(t *testing.T) {
 	}
 	t.Cleanup(func() { os.Remove(cg) })
 
+	// A removal cut short after its record went leaves the directory.
+	strayDir := filepath.Join(d.DataRoot, "containers", strings.Repeat("cd", 32))
+	if err := os.MkdirAll(filepath.Join(strayDir, "upper"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+
 	rep := storeCheck(t, d, false)
-	want := map[string]bool{"blob of": false, "build scratch": false, "root filesystem mounted": false, "its cgroup": false}
+	want := map[string]bool{"blob of": false, "build scratch": false, "root filesystem mounted": false, "its cgroup": false, "container that is gone": false}
 	for _, p := range rep.Problems {
 		for w := range want {
 			if strings.Contains(p.Problem, w) {
@@ -74,20 +81,22 @@ func TestStoreCheckFindsAndRepairs(t *testing.T) {
 			t.Errorf("no problem says %q: %v", w, rep.Problems)
 		}
 	}
-	if len(rep.Problems) != 4 {
-		t.Errorf("want 4 problems, got %v", rep.Problems)
+	if len(rep.Problems) != 5 {
+		t.Errorf("want 5 problems, got %v", rep.Problems)
 	}
 	out, _, code = testutil.Berth(t, d, "system", "check")
-	if code != 1 || strings.Count(out, "\n") != 4 {
+	if code != 1 || strings.Count(out, "\n") != 5 {
 		t.Errorf("berth system check: exit %d\n%s", code, out)
 	}
 	out, _, code = testutil.Berth(t, d, "system", "check", "--repair")
-	if code != 1 || strings.Count(out, "(repaired)") != 4 {
+	if code != 1 || strings.Count(out, "(repaired)") != 5 {
 		t.Errorf("berth system check --repair: exit %d\n%s", code, out)
 	}
 	requireClean(t, d, "repair")
-	if _, err := os.Stat(blobPath); !os.IsNotExist(err) {
-		t.Error("the blob is still there")
+	for _, p := range []string{blobPath, strayDir} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s is still there", p)
+		}
 	}
 	if _, err := d.Client().ContainerStart(context.Background(), idle, client.ContainerStartOptions{}); err != nil {
 		t.Errorf("the repaired container does not start: %v", err)

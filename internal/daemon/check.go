@@ -77,3 +77,46 @@ func (l leftovers) Remove(ctx context.Context, c *container.Container) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Strays lists the IDs with a bundle or a container directory.
+func (l leftovers) Strays() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, dir := range []string{filepath.Join(l.d.cfg.ExecRoot, "c"), filepath.Join(l.d.cfg.DataRoot, "containers")} {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if id := e.Name(); e.IsDir() && isContainerID(id) && !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+// RemoveStray removes what a removal cut short after the record left:
+// as cleanupContainer does, never deleting through a mount.
+func (l leftovers) RemoveStray(id string) error {
+	d := l.d
+	if err := mount.Unmount(d.rootfsDir(id)); err != nil {
+		return err
+	}
+	removeCgroups(cgroupsPath(id))
+	if err := os.RemoveAll(d.bundleDir(id)); err != nil {
+		return err
+	}
+	return os.RemoveAll(d.containerDir(id))
+}
+
+// isContainerID says whether name is a full container ID (64 hex digits).
+func isContainerID(name string) bool {
+	if len(name) != 64 {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+			return false
+		}
+	}
+	return true
+}

@@ -19,6 +19,12 @@ type Leftovers interface {
 	Find(c *container.Container) []string
 	// Remove takes those away; Environment.Release has run before it.
 	Remove(ctx context.Context, c *container.Container) error
+	// Strays lists the IDs that have run state or a directory on disk
+	// (a bundle, a container directory), recorded or not.
+	Strays() []string
+	// RemoveStray removes the run state and directories of an ID that no
+	// record names, after its task (if any) has been killed.
+	RemoveStray(id string) error
 }
 
 // settle is how long a container found wrong is given before it is looked
@@ -57,7 +63,64 @@ func (s *Supervisor) Check(ctx context.Context, repair bool) ([]check.Problem, e
 		}
 		out = append(out, found...)
 	}
-	return out, nil
+	return append(out, s.checkStrays(ctx, repair)...), nil
+}
+
+// checkStrays reports run state and directories of containers no record
+// names (a removal cut short after its record went), and a task still
+// running for one. Repair kills such a task and removes the rest.
+func (s *Supervisor) checkStrays(ctx context.Context, repair bool) []check.Problem {
+	if s.cfg.Leftovers == nil {
+		return nil
+	}
+	var out []check.Problem
+	for _, id := range s.cfg.Leftovers.Strays() {
+		found, fix := s.checkStray(ctx, id)
+		if len(found) > 0 {
+			time.Sleep(settle) // a create between its directory and its record
+			found, fix = s.checkStray(ctx, id)
+		}
+		if repair && fix != nil {
+			err := fix()
+			for i := range found {
+				found[i].Fix(err)
+			}
+		}
+		out = append(out, found...)
+	}
+	return out
+}
+
+func (s *Supervisor) checkStray(ctx context.Context, id string) ([]check.Problem, func() error) {
+	unlock := s.store.Lock(id)
+	defer unlock()
+	if _, err := s.store.Get(id); err == nil {
+		return nil, nil
+	}
+	var task Task
+	out := []check.Problem{{Area: "containers", Subject: id, Problem: "run state or directory of a container that is gone"}}
+	if t, err := s.cfg.Runtime.Connect(ctx, id); err == nil {
+		if st, err := t.State(ctx); err == nil && st.Status != "stopped" {
+			task = t
+			out = append(out, check.Problem{Area: "containers", Subject: id, Problem: fmt.Sprintf("a task (pid %d) runs for a container that is gone", st.Pid)})
+		}
+	}
+	return out, func() error {
+		unlock := s.store.Lock(id)
+		defer unlock()
+		if _, err := s.store.Get(id); err == nil {
+			return errors.New("the container was recorded meanwhile")
+		}
+		if task != nil {
+			task.Kill(ctx, syscall.SIGKILL, true)
+			waitCtx, cancel := context.WithTimeout(ctx, exitRecordTimeout)
+			defer cancel()
+			if _, err := task.Wait(waitCtx); err != nil {
+				return fmt.Errorf("waiting for the task to go: %w", err)
+			}
+		}
+		return s.cfg.Leftovers.RemoveStray(id)
+	}
 }
 
 func containerProblem(c *container.Container, format string, args ...any) check.Problem {

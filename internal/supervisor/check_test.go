@@ -2,6 +2,7 @@ package supervisor
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -12,10 +13,25 @@ import (
 	apicontainer "github.com/moby/moby/api/types/container"
 )
 
-// fakeLeftovers says every container in held still holds a mount.
+// fakeLeftovers says every container in held still holds a mount, and
+// strays are the IDs with run state on disk.
 type fakeLeftovers struct {
-	mu   sync.Mutex
-	held map[string]bool
+	mu     sync.Mutex
+	held   map[string]bool
+	strays []string
+}
+
+func (f *fakeLeftovers) Strays() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.strays...)
+}
+
+func (f *fakeLeftovers) RemoveStray(id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.strays = slices.DeleteFunc(f.strays, func(s string) bool { return s == id })
+	return nil
 }
 
 func (f *fakeLeftovers) Find(c *container.Container) []string {
@@ -193,5 +209,34 @@ func TestRestoreThawsWhatACommitLeftFrozen(t *testing.T) {
 	h.sup.Restore(ctx)
 	if st, _ := h.rt.task(c.ID).State(ctx); st.Status != "running" || h.status(c.ID) != container.Running {
 		t.Fatalf("task %s, record %s", st.Status, h.status(c.ID))
+	}
+}
+
+func TestCheckStrays(t *testing.T) {
+	alivePids(t)
+	h := newHarness(t)
+	kept := h.add("kept", apicontainer.HostConfig{})
+	gone := container.NewID()
+	// A removal cut short after the record: its shim still runs.
+	task := newFakeTask(gone)
+	task.status = "running"
+	h.rt.connectable[gone] = task
+	left := &fakeLeftovers{held: map[string]bool{}, strays: []string{kept.ID, gone}}
+	h.sup.cfg.Leftovers = left
+	ps := mustCheck(t, h.sup, false)
+	if len(ps) != 2 || ps[0].Subject != gone || !strings.Contains(ps[1].Problem, "a task (pid") {
+		t.Fatalf("%+v", ps)
+	}
+	ps = mustCheck(t, h.sup, true)
+	for _, p := range ps {
+		if !p.Repaired {
+			t.Fatalf("%v", p)
+		}
+	}
+	if st, _ := task.State(ctx); st.Status != "stopped" {
+		t.Fatalf("the stray task is %s", st.Status)
+	}
+	if got := left.Strays(); len(got) != 1 || got[0] != kept.ID {
+		t.Fatalf("strays after repair %v", got)
 	}
 }
