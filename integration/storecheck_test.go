@@ -17,10 +17,9 @@ import (
 // TestStoreCheckFindsAndRepairs plants real leaks on a live daemon (an
 // unreferenced blob, build scratch, a stopped container's rootfs still
 // mounted and its cgroup still there, the directory of a container that
-// is gone)
-// and checks that the store check names each, that `berth system check`
-// exits 1, and that --repair leaves a clean store and a container that
-// still starts.
+// is gone) and checks that the store check names each, that `berth system
+// check` exits 1, and that --repair leaves a clean store and a container
+// that still starts.
 func TestStoreCheckFindsAndRepairs(t *testing.T) {
 	d := testutil.StartDaemon(t)
 	importBusybox(t, d, "busybox:latest")
