@@ -15,6 +15,7 @@ import (
 	"github.com/berth/berth/internal/daemon"
 	"github.com/berth/berth/internal/server"
 	buildrouter "github.com/berth/berth/internal/server/router/build"
+	checkrouter "github.com/berth/berth/internal/server/router/check"
 	containerrouter "github.com/berth/berth/internal/server/router/container"
 	distributionrouter "github.com/berth/berth/internal/server/router/distribution"
 	imagerouter "github.com/berth/berth/internal/server/router/image"
@@ -62,6 +63,7 @@ func run(cfg *daemonConfig) error {
 
 	srv, err := server.New(server.Config{Version: daemon.Version},
 		systemrouter.NewRouter(d),
+		checkrouter.NewRouter(d),
 		imagerouter.NewRouter(d),
 		containerrouter.NewRouter(d),
 		buildrouter.NewRouter(d),

@@ -13,8 +13,11 @@ import (
 func (d *Daemon) restoreContainers(ctx context.Context) {
 	for _, c := range d.containers.List() {
 		if c.State.Status == container.Removing || c.State.Status == container.Dead {
-			if err := d.cleanupContainer(ctx, c); err == nil {
-				d.containers.Delete(c.ID)
+			if err := d.cleanupContainer(ctx, c); err == nil && d.containers.Delete(c.ID) == nil {
+				// The volumes forget it as the interrupted removal would
+				// have; the users check at open ran while it was recorded.
+				// Anonymous volumes go with a --rm container, as Docker's.
+				d.volumes.ReleaseVolumes(c.ID, c.Mounts, c.HostConfig.AutoRemove)
 			}
 		}
 	}

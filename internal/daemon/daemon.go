@@ -175,6 +175,7 @@ func (d *Daemon) newSupervisor() *supervisor.Supervisor {
 			return d.ContainerRemove(ctx, id, backend.RemoveOptions{Force: true, RemoveVolumes: true})
 		},
 		RootfsDir: d.rootfsDir, NoNewPrivileges: d.cfg.NoNewPrivileges,
+		Leftovers: leftovers{d},
 	})
 }
 

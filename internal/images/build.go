@@ -34,6 +34,8 @@ func (s *Service) Build(ctx context.Context, opts backend.BuildOptions) (string,
 			return "", err
 		}
 	}
+	s.building.RLock()
+	defer s.building.RUnlock()
 	return builder.Build(ctx, buildBackend{s}, builder.Options{
 		Context: opts.Context, Dockerfile: opts.Dockerfile, Tags: opts.Tags,
 		BuildArgs: opts.BuildArgs, Labels: opts.Labels, NoCache: opts.NoCache,

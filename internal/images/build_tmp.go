@@ -23,18 +23,24 @@ func (s *Service) ClearBuildTmp() error {
 		return err
 	}
 	for _, e := range entries {
-		p := filepath.Join(dir, e.Name())
-		// A view is a read-only overlay of image layers: take it off
-		// before removing, and never remove through it.
-		if err := mount.Unmount(p); err != nil {
+		if err := removeBuildTmp(filepath.Join(dir, e.Name())); err != nil {
 			return err
-		}
-		if err := os.RemoveAll(p); err != nil {
-			return fmt.Errorf("removing build leftover: %w", err)
 		}
 	}
 	if len(entries) > 0 {
 		slog.Info("removed build leftovers of an earlier run", "count", len(entries))
+	}
+	return nil
+}
+
+// removeBuildTmp removes one scratch entry. A view is a read-only overlay
+// of image layers: it is taken off first, never removed through.
+func removeBuildTmp(p string) error {
+	if err := mount.Unmount(p); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(p); err != nil {
+		return fmt.Errorf("removing build leftover: %w", err)
 	}
 	return nil
 }

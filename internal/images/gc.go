@@ -22,58 +22,74 @@ type GCResult struct {
 func (s *Service) CollectGarbage(ctx context.Context) (GCResult, error) {
 	s.gcMu.Lock()
 	defer s.gcMu.Unlock()
-	var res GCResult
+	return s.collectLocked()
+}
+
+// garbage lists the blobs and layer trees no image record reaches, with
+// their sizes. The caller holds gcMu for writing, so no half-made image
+// is among them.
+func (s *Service) garbage() (blobs map[digest.Digest]int64, layers map[digest.Digest]int64, err error) {
 	recs, err := s.images.List()
 	if err != nil {
-		return res, err
+		return nil, nil, err
 	}
-	blobs := map[digest.Digest]bool{}
-	layers := map[digest.Digest]bool{}
+	liveBlobs := map[digest.Digest]bool{}
+	liveLayers := map[digest.Digest]bool{}
 	for _, rec := range recs {
-		blobs[rec.ID] = true
+		liveBlobs[rec.ID] = true
 		for _, id := range rec.DiffIDs {
-			blobs[id] = true
+			liveBlobs[id] = true
 		}
 		for _, b := range rec.Blobs {
-			blobs[b] = true
+			liveBlobs[b] = true
 		}
 		for _, c := range rec.ChainIDs() {
-			layers[c] = true
+			liveLayers[c] = true
 		}
 	}
-	var blobErr error
-	err = s.content.Walk(func(dg digest.Digest, size int64) error {
-		if blobs[dg] {
-			return nil
-		}
-		if err := s.content.Delete(dg); err != nil {
-			blobErr = err
-			return nil
-		}
-		res.Blobs++
-		res.Reclaimed += size
-		return nil
-	})
-	if err != nil {
-		return res, err
-	}
-	var doomed []digest.Digest
-	var sizes int64
-	if err := s.snapshots.Walk(func(info snapshot.Info) error {
-		if !layers[info.ChainID] {
-			doomed = append(doomed, info.ChainID)
-			sizes += info.Size
+	blobs = map[digest.Digest]int64{}
+	if err := s.content.Walk(func(dg digest.Digest, size int64) error {
+		if !liveBlobs[dg] {
+			blobs[dg] = size
 		}
 		return nil
 	}); err != nil {
+		return nil, nil, err
+	}
+	layers = map[digest.Digest]int64{}
+	if err := s.snapshots.Walk(func(info snapshot.Info) error {
+		if !liveLayers[info.ChainID] {
+			layers[info.ChainID] = info.Size
+		}
+		return nil
+	}); err != nil {
+		return nil, nil, err
+	}
+	return blobs, layers, nil
+}
+
+// collectLocked removes the garbage; the caller holds gcMu for writing.
+func (s *Service) collectLocked() (GCResult, error) {
+	var res GCResult
+	blobs, layers, err := s.garbage()
+	if err != nil {
 		return res, err
 	}
-	for _, c := range doomed {
+	var blobErr error
+	for dg, size := range blobs {
+		if err := s.content.Delete(dg); err != nil {
+			blobErr = err
+			continue
+		}
+		res.Blobs++
+		res.Reclaimed += size
+	}
+	for c, size := range layers {
 		if err := s.snapshots.Remove(c); err != nil {
 			return res, err
 		}
+		res.Layers = append(res.Layers, c)
+		res.Reclaimed += size
 	}
-	res.Layers = doomed
-	res.Reclaimed += sizes
 	return res, blobErr
 }

@@ -79,6 +79,10 @@ type Service struct {
 	// reading until the image record is committed; collection holds it for
 	// writing.
 	gcMu sync.RWMutex
+	// building is held for reading by every build while its scratch
+	// files under builder/tmp live; the store check takes it for writing
+	// to tell a leftover from a build's own.
+	building sync.RWMutex
 
 	// registry is made on first use from registryConfig (registry_auth.go).
 	registry       registryClient

@@ -322,12 +322,17 @@ func (m *Manager) refreshLocked() error {
 	if err != nil {
 		return err
 	}
+	fw, nats := m.firewallWanted(nets)
+	return m.fw.apply(fw, nats)
+}
+
+// firewallWanted is what the records say the nftables table holds.
+func (m *Manager) firewallWanted(nets []*Network) ([]fwNetwork, []natRule) {
 	var fw []fwNetwork
 	for _, n := range nets {
-		if n.Driver != "bridge" {
-			continue
+		if n.Driver == "bridge" {
+			fw = append(fw, fwNetwork{bridge: n.Bridge, subnet: n.Subnet, internal: n.Internal})
 		}
-		fw = append(fw, fwNetwork{bridge: n.Bridge, subnet: n.Subnet, internal: n.Internal})
 	}
 	var nats []natRule
 	for _, ep := range m.Endpoints("", "") {
@@ -335,7 +340,7 @@ func (m *Manager) refreshLocked() error {
 			nats = append(nats, natRule{pm: p, to: ep.IP})
 		}
 	}
-	return m.fw.apply(fw, nats)
+	return fw, nats
 }
 
 // Teardown removes every endpoint of a container; missing ones are fine.

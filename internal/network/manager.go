@@ -74,6 +74,7 @@ func New(ctx context.Context, cfg Config) (*Manager, error) {
 			m.enableForwarding()
 		}
 	}
+	m.removeStrayVeths()
 	m.mu.Lock()
 	err = m.refreshLocked()
 	m.mu.Unlock()

@@ -3,6 +3,7 @@ package supervisor
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/berth/berth/internal/container"
 	"github.com/containerd/errdefs"
@@ -91,10 +92,22 @@ func (s *Supervisor) Freeze(ctx context.Context, c *container.Container) (thaw f
 	if task == nil || c.State.Status != container.Running {
 		return func() {}, nil
 	}
+	n, _ := s.frozen.LoadOrStore(c.ID, new(atomic.Int32))
+	n.(*atomic.Int32).Add(1)
 	if err := task.Pause(ctx); err != nil {
+		n.(*atomic.Int32).Add(-1)
 		return nil, fmt.Errorf("pausing the container: %w", err)
 	}
-	return func() { task.Resume(context.WithoutCancel(ctx)) }, nil
+	return func() {
+		task.Resume(context.WithoutCancel(ctx))
+		n.(*atomic.Int32).Add(-1)
+	}, nil
+}
+
+// freezing says whether a freeze of container id is under way.
+func (s *Supervisor) freezing(id string) bool {
+	n, ok := s.frozen.Load(id)
+	return ok && n.(*atomic.Int32).Load() > 0
 }
 
 // UpdateResources applies new limits to a running container.

@@ -44,6 +44,7 @@ func (s *Supervisor) Restore(ctx context.Context) {
 func (s *Supervisor) reconnect(ctx context.Context, c *container.Container) {
 	if task, err := s.cfg.Runtime.Connect(ctx, c.ID); err == nil {
 		if st, err := task.State(ctx); err == nil && (st.Status == "running" || st.Status == "paused") {
+			c = s.reconcilePause(ctx, c, task, st.Status)
 			s.tasks.set(c.ID, task)
 			go s.monitor(c.ID, c.Generation, task)
 			s.restartHealth(c, task)
@@ -64,6 +65,9 @@ func (s *Supervisor) reconnect(ctx context.Context, c *container.Container) {
 func (s *Supervisor) adoptOrReap(ctx context.Context, c *container.Container) {
 	task, err := s.cfg.Runtime.Connect(ctx, c.ID)
 	if err != nil {
+		// No task, but a start cut short before the task existed (or a
+		// release cut short) may have left the rest of a run.
+		s.releaseLeftovers(ctx, c)
 		return
 	}
 	st, err := task.State(ctx)
@@ -115,4 +119,42 @@ func (s *Supervisor) restartHealth(c *container.Container, task Task) {
 	if updated.State.Status == container.Running {
 		s.startHealth(updated, task)
 	}
+}
+
+// releaseLeftovers takes down what a container that does not run still
+// holds of a run: its rootfs mount, bundle, network, cgroups.
+func (s *Supervisor) releaseLeftovers(ctx context.Context, c *container.Container) {
+	if s.cfg.Leftovers == nil || len(s.cfg.Leftovers.Find(c)) == 0 {
+		return
+	}
+	s.cfg.Environment.Release(ctx, c)
+	if err := s.cfg.Leftovers.Remove(ctx, c); err != nil {
+		slog.Warn("releasing what an interrupted run left", "container", c.ID, "error", err)
+		return
+	}
+	slog.Info("released what an interrupted run left", "container", c.ID)
+}
+
+// reconcilePause makes a container's record and its task agree on being
+// paused. A task frozen under a record that says running was frozen by a
+// commit (or a pause) the previous daemon did not live to finish: it is
+// thawed, since nobody asked for it to stay paused. A record that says
+// paused over a running task is an unpause whose record was lost.
+func (s *Supervisor) reconcilePause(ctx context.Context, c *container.Container, task Task, taskStatus string) *container.Container {
+	switch {
+	case c.State.Status == container.Running && taskStatus == "paused":
+		if err := task.Resume(ctx); err != nil {
+			slog.Warn("thawing a container left frozen", "container", c.ID, "error", err)
+			return c
+		}
+		slog.Info("thawed a container the previous daemon left frozen", "container", c.ID)
+	case c.State.Status == container.Paused && taskStatus == "running":
+		updated, err := s.store.Update(c.ID, func(c *container.Container) error { return c.State.SetUnpaused() })
+		if err != nil {
+			slog.Warn("recording a container as running", "container", c.ID, "error", err)
+			return c
+		}
+		return updated
+	}
+	return c
 }

@@ -25,6 +25,9 @@ type Config struct {
 	// NoNewPrivileges is the daemon's default for exec and health check
 	// processes, as for the containers' own.
 	NoNewPrivileges bool
+	// Leftovers finds what a container that does not run still holds of
+	// a run, for the store check; nil checks none.
+	Leftovers Leftovers
 }
 
 // Supervisor owns the life cycle of containers; see the package doc.
@@ -37,6 +40,9 @@ type Supervisor struct {
 	backoff backoffs
 	execs   execSet
 	health  healthSet
+	// frozen counts the freezes (commits) under way per container: the
+	// store check leaves a container frozen by one alone.
+	frozen  sync.Map // id → *atomic.Int32
 	closing atomic.Bool
 	// restarts holds the IDs of containers a Restart is stopping: their
 	// exit does not auto-remove them (--rm).

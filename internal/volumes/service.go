@@ -6,6 +6,7 @@ package volumes
 
 import (
 	"context"
+	"log/slog"
 	"path/filepath"
 
 	"github.com/berth/berth/internal/container"
@@ -52,7 +53,24 @@ func Open(dataRoot string, bus *events.Bus, containers Containers) (*Service, er
 		return nil, err
 	}
 	s.remount()
+	s.removeEmptyOrphans()
 	return s, nil
+}
+
+// removeEmptyOrphans removes storage a create cut short left without its
+// record, while empty; storage holding data stays for the store check to
+// report.
+func (s *Service) removeEmptyOrphans() {
+	leaks, err := s.Leaks()
+	if err != nil {
+		slog.Warn("looking for volume leftovers", "error", err)
+		return
+	}
+	for _, k := range leaks {
+		if k.Orphan && s.Repair(context.Background(), k) == nil {
+			slog.Info("removed the storage of a volume create cut short", "volume", k.Name)
+		}
+	}
 }
 
 func (s *Service) remount() {
