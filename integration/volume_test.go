@@ -212,7 +212,7 @@ func TestVolumeBadInput(t *testing.T) {
 	} {
 		postJSON(t, d, "/containers/create", create(c.hc), 400, c.want)
 	}
-	postJSON(t, d, "/containers/create", create(`{"VolumesFrom":["ghost"]}`), 404, "No such container: ghost")
+	postJSON(t, d, "/containers/create", create(`{"VolumesFrom":["ghost"]}`), 400, "No such container: ghost") // a bad create setting, as Docker
 	// Nothing was left behind by the refused creates.
 	if got := docker(t, d, "volume", "ls", "-q"); got != "" {
 		t.Errorf("volumes left by refused creates: %q", got)
