@@ -19,7 +19,7 @@ var rules = map[string]struct{ mod, ext []string }{
 	"internal/backend":               {[]string{"internal/filters"}, []string{mobyAPI}},
 	"internal/supervisor":            {[]string{"internal/container", "internal/shim", "internal/backend", "internal/filters", "internal/jsonlog"}, []string{mobyAPI, runtimeSpec, errdefs, bbolt, xsys}},
 	"internal/daemon":                {[]string{"internal/config", "internal/content", "internal/events", "internal/filters", "internal/image", "internal/images", "internal/volumes", "internal/networks", "internal/layer", "internal/snapshot", "internal/sysinfo", "internal/container", "internal/mount", "internal/runtime", "internal/jsonlog", "internal/cgroups", "internal/registry", "internal/volume", "internal/network", "internal/backend", "internal/supervisor"}, []string{mobyAPI, dockerImageSpec, runtimeSpec, digest, reference, errdefs, bbolt, securejoin, xsys}},
-	"internal/images":                {[]string{"internal/content", "internal/snapshot", "internal/image", "internal/imagearchive", "internal/layer", "internal/mount", "internal/registry", "internal/builder", "internal/events", "internal/filters", "internal/backend"}, []string{mobyAPI, imageSpec, dockerImageSpec, digest, reference, errdefs, bbolt, compress}},
+	"internal/images":                {[]string{"internal/content", "internal/snapshot", "internal/image", "internal/imagearchive", "internal/layer", "internal/mount", "internal/registry", "internal/builder", "internal/events", "internal/filters", "internal/backend"}, []string{mobyAPI, imageSpec, dockerImageSpec, digest, reference, errdefs, platforms, bbolt, compress}},
 	"internal/container":             {[]string{"internal/cgroups"}, []string{mobyAPI, dockerImageSpec, imageSpec, runtimeSpec, seccomp, digest, goUnits, errdefs, bbolt, securejoin, xsys}},
 	"internal/container/etc":         {nil, nil},
 	"internal/container/filter":      {[]string{"internal/container", "internal/filters"}, []string{mobyAPI, digest, errdefs}},
@@ -77,6 +77,7 @@ const (
 	mobyClient      = "github.com/moby/moby/client"
 	netlink         = "github.com/vishvananda/netlink"
 	netns           = "github.com/vishvananda/netns"
+	platforms       = "github.com/containerd/platforms"
 	nftables        = "github.com/google/nftables"
 	patternmatcher  = "github.com/moby/patternmatcher"
 	pflag           = "github.com/spf13/pflag"
