@@ -1,11 +1,15 @@
 package integration
 
 import (
+	"archive/tar"
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -259,4 +263,76 @@ func wantLoadError(t *testing.T, d *testutil.Daemon, archive []byte, want string
 		t.Errorf("load: error %q does not contain %q", last.ErrorDetail.Message, want)
 	}
 	return last.ErrorDetail.Message
+}
+
+// topLayerNames saves an image and lists the entries of its top layer.
+func topLayerNames(t *testing.T, d *testutil.Daemon, ref string) []string {
+	t.Helper()
+	rc, err := d.Client().ImageSave(t.Context(), []string{ref})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	files := map[string][]byte{}
+	tr := tar.NewReader(rc)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(tr)
+		files[h.Name] = b
+	}
+	var manifest []struct{ Layers []string }
+	if err := json.Unmarshal(files["manifest.json"], &manifest); err != nil || len(manifest) != 1 || len(manifest[0].Layers) == 0 {
+		t.Fatalf("manifest.json of %s: %v %s", ref, err, files["manifest.json"])
+	}
+	layers := manifest[0].Layers
+	var names []string
+	lr := tar.NewReader(bytes.NewReader(files[layers[len(layers)-1]]))
+	for {
+		h, err := lr.Next()
+		if err == io.EOF {
+			return names
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, h.Name)
+	}
+}
+
+// TestLayersOnlyWhatChanged checks that committing or building over a
+// container that changed nothing gives an empty layer: the mount targets
+// the runtime made for the managed /etc files (and etc/ copied up around
+// them) are not the container's changes, as Docker keeps them apart.
+func TestLayersOnlyWhatChanged(t *testing.T) {
+	d := testutil.StartDaemon(t)
+	importBusybox(t, d, "lay:1", `CMD ["sh"]`)
+	docker(t, d, "run", "--name", "unchanged", "lay:1", "true")
+	docker(t, d, "commit", "unchanged", "lay:committed")
+	// An empty diff adds no layer (Docker marks the history entry empty).
+	base := len(inspect(t, d, "lay:1").RootFS.Layers)
+	if n := len(inspect(t, d, "lay:committed").RootFS.Layers); n != base {
+		t.Errorf("commit of a container that changed nothing added a layer: %q", topLayerNames(t, d, "lay:committed"))
+	}
+	docker(t, d, "run", "--name", "changed", "lay:1", "sh", "-c", "echo hi > /etc/motd")
+	docker(t, d, "commit", "changed", "lay:changed")
+	if names := topLayerNames(t, d, "lay:changed"); !slices.Equal(names, []string{"etc/", "etc/motd"}) {
+		t.Errorf("committed layer: %q, want etc/ and etc/motd", names)
+	}
+
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM lay:1\nRUN true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, stderr, code := classicBuild(t, d, "-t", "lay:built", dir); code != 0 {
+		t.Fatalf("build: %d %s %s", code, out, stderr)
+	}
+	if n := len(inspect(t, d, "lay:built").RootFS.Layers); n != base {
+		t.Errorf("RUN true added a layer: %q", topLayerNames(t, d, "lay:built"))
+	}
 }
