@@ -336,3 +336,22 @@ func TestLayersOnlyWhatChanged(t *testing.T) {
 		t.Errorf("RUN true added a layer: %q", topLayerNames(t, d, "lay:built"))
 	}
 }
+
+// TestCommitPauseWhileExiting commits, with pause (the default), containers
+// caught as their process ends: Docker ignores a pause that fails there and
+// commits what the container changed, so every commit must succeed.
+func TestCommitPauseWhileExiting(t *testing.T) {
+	d := testutil.StartDaemon(t)
+	importBusybox(t, d, "exiting:1", `CMD ["sh"]`)
+	c := d.Client()
+	for i := range 15 {
+		name := "exiting" + string(rune('a'+i))
+		docker(t, d, "create", "--name", name, "exiting:1", "sh", "-c", "echo x > /f")
+		if _, err := c.ContainerStart(t.Context(), name, client.ContainerStartOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ContainerCommit(t.Context(), name, client.ContainerCommitOptions{Reference: "exiting:" + name}); err != nil {
+			t.Fatalf("commit %s with pause as it exits: %v", name, err)
+		}
+	}
+}
