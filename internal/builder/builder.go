@@ -61,6 +61,8 @@ type RunRequest struct {
 	WorkDir string
 	Network string // "" for the default network
 	Output  io.Writer
+	// Stderr receives the command's standard error; nil sends it to Output.
+	Stderr io.Writer
 	// Started is called with the container's ID once it exists.
 	Started func(id string)
 }

@@ -110,6 +110,9 @@ func (b buildBackend) Commit(ctx context.Context, req builder.CommitRequest) (bu
 	if err != nil {
 		return builder.Image{}, err
 	}
+	// Each image a build makes is announced as a commit's is, so clients
+	// watching events see the built image appear.
+	s.events.Log(events.ImageEventType, events.ActionCreate, events.Actor{ID: id.String(), Attributes: map[string]string{"name": id.String()}})
 	return builder.Image{ID: id.String(), Config: img}, nil
 }
 

@@ -35,7 +35,11 @@ func (b buildBackend) Run(ctx context.Context, req builder.RunRequest) (io.ReadC
 	if out == nil {
 		out = io.Discard
 	}
-	code, err := s.runner.RunToExit(ctx, id, out, out)
+	errOut := req.Stderr
+	if errOut == nil {
+		errOut = out
+	}
+	code, err := s.runner.RunToExit(ctx, id, out, errOut)
 	if err != nil {
 		remove()
 		return nil, err
