@@ -131,3 +131,34 @@ func TestBuildContextAndSteps(t *testing.T) {
 		t.Errorf("image create events %v lack the built image %s", created, id)
 	}
 }
+
+// TestBuildContainersAndHosts checks rm=0 (a successful step's container
+// stays), the default (it goes) and extrahosts in RUN's /etc/hosts, the
+// last through the docker CLI's --add-host.
+func TestBuildContainersAndHosts(t *testing.T) {
+	d := testutil.StartDaemon(t)
+	importBusybox(t, d, "busybox:latest", `CMD ["sh"]`)
+	files := map[string]string{"Dockerfile": "FROM busybox\nRUN echo kept > /f\n"}
+	if code, msgs := rawBuild(t, d, files, url.Values{"rm": {"0"}, "nocache": {"1"}}); code != 200 || msgs[len(msgs)-1].ErrorDetail != nil {
+		t.Fatalf("build rm=0: %d %+v", code, msgs)
+	}
+	if ps := nonEmptyLines(docker(t, d, "ps", "-aq")); len(ps) != 1 {
+		t.Errorf("containers after rm=0: %q, want the RUN step's", ps)
+	}
+	docker(t, d, "container", "prune", "-f")
+	if code, msgs := rawBuild(t, d, files, url.Values{"nocache": {"1"}}); code != 200 || msgs[len(msgs)-1].ErrorDetail != nil {
+		t.Fatalf("build: %d %+v", code, msgs)
+	}
+	if ps := docker(t, d, "ps", "-aq"); ps != "" {
+		t.Errorf("containers after a default build: %q", ps)
+	}
+
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"Dockerfile": "FROM busybox\nRUN grep buildhost /etc/hosts > /hosts\n"})
+	if out, stderr, code := classicBuild(t, d, "--add-host", "buildhost:10.1.2.3", "-t", "hosts:1", dir); code != 0 {
+		t.Fatalf("build --add-host: %d %s %s", code, out, stderr)
+	}
+	if got := docker(t, d, "run", "--rm", "hosts:1", "cat", "/hosts"); !strings.Contains(got, "10.1.2.3") || !strings.Contains(got, "buildhost") {
+		t.Errorf("RUN's /etc/hosts had %q, want buildhost 10.1.2.3", got)
+	}
+}

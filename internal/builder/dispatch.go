@@ -193,6 +193,8 @@ func (s *stage) run(c *instructions.RunCommand) error {
 	rc, err := b.be.Run(b.ctx, RunRequest{
 		Image: s.img, Cmd: cmd, Env: env, User: s.cfg.User, WorkDir: s.cfg.WorkingDir,
 		Network: b.opts.Network, Output: s.out, Stderr: stderrWriter{s.out},
+		Keep: b.opts.KeepContainers && !b.opts.ForceRemove, KeepFailed: !b.opts.ForceRemove,
+		ExtraHosts: b.opts.ExtraHosts,
 		Started: func(id string) {
 			started = id
 			fmt.Fprintf(s.out, " ---> Running in %s\n", shortID(id))
@@ -215,6 +217,8 @@ func (s *stage) run(c *instructions.RunCommand) error {
 	if cerr != nil {
 		return cerr
 	}
-	fmt.Fprintf(s.out, "Removing intermediate container %s\n", shortID(started))
+	if !b.opts.KeepContainers || b.opts.ForceRemove {
+		fmt.Fprintf(s.out, "Removing intermediate container %s\n", shortID(started))
+	}
 	return s.made(k, img)
 }

@@ -38,6 +38,7 @@ func (s *Service) Build(ctx context.Context, opts backend.BuildOptions) (string,
 		Context: opts.Context, Dockerfile: opts.Dockerfile, Tags: opts.Tags,
 		BuildArgs: opts.BuildArgs, Labels: opts.Labels, NoCache: opts.NoCache,
 		Pull: opts.Pull, Target: opts.Target, Network: opts.Network, Quiet: opts.Quiet,
+		KeepContainers: opts.KeepContainers, ForceRemove: opts.ForceRemove, ExtraHosts: opts.ExtraHosts,
 		TempDir: filepath.Join(s.buildDir, "tmp"), Output: opts.Output, Aux: opts.Aux,
 	})
 }
