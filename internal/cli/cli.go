@@ -62,8 +62,10 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 		system.NewInfoCommand(c),
 		system.NewEventsCommand(c),
 		system.NewSystemCommand(c),
-		image.NewImageCommand(c),
+		imageCommand(c),
 		build.NewBuildCommand(c),
+		build.NewBuilderCommand(c),
+		image.NewSearchCommand(c),
 		image.NewImagesCommand(c),
 		image.NewRemoveCommand(c),
 		image.NewTagCommand(c),
@@ -139,4 +141,12 @@ func Run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	}
 	fmt.Fprintln(errOut, err)
 	return 1
+}
+
+// imageCommand is `image` with `image build`, which lives with the other
+// build commands.
+func imageCommand(c *command.Cli) *cobra.Command {
+	cmd := image.NewImageCommand(c)
+	cmd.AddCommand(build.NewBuildCommand(c))
+	return cmd
 }
