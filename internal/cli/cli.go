@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/berth/berth/internal/cli/command"
 	"github.com/berth/berth/internal/cli/command/build"
@@ -25,6 +26,8 @@ type globalOptions struct {
 	host     string
 	logLevel string
 	debug    bool
+	config   string
+	tls      command.TLSOptions
 }
 
 // NewRootCommand returns the `berth` command with every subcommand.
@@ -46,6 +49,14 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 		},
 		PersistentPreRunE: func(*cobra.Command, []string) error {
 			c.SetHost(opts.host)
+			if opts.config != "" {
+				// Credentials and compose read the config directory
+				// from the environment, as the docker CLI's do.
+				if err := os.Setenv("DOCKER_CONFIG", opts.config); err != nil {
+					return err
+				}
+			}
+			c.SetTLS(opts.tls)
 			return nil
 		},
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
@@ -56,6 +67,12 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 	flags.StringVarP(&opts.host, "host", "H", "", "Daemon socket to connect to")
 	flags.StringVarP(&opts.logLevel, "log-level", "l", "info", `Set the logging level ("debug", "info", "warn", "error", "fatal")`)
 	flags.BoolVarP(&opts.debug, "debug", "D", false, "Enable debug mode")
+	flags.StringVar(&opts.config, "config", "", `Location of client config files (default "~/.docker")`)
+	flags.BoolVar(&opts.tls.Enabled, "tls", false, "Use TLS; implied by --tlsverify")
+	flags.BoolVar(&opts.tls.Verify, "tlsverify", os.Getenv("DOCKER_TLS_VERIFY") != "", "Use TLS and verify the remote")
+	flags.StringVar(&opts.tls.CACert, "tlscacert", "", `Trust certs signed only by this CA (default "~/.docker/ca.pem")`)
+	flags.StringVar(&opts.tls.Cert, "tlscert", "", `Path to TLS certificate file (default "~/.docker/cert.pem")`)
+	flags.StringVar(&opts.tls.Key, "tlskey", "", `Path to TLS key file (default "~/.docker/key.pem")`)
 
 	root.AddCommand(
 		system.NewVersionCommand(c),

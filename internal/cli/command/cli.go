@@ -6,6 +6,7 @@ package command
 import (
 	"context"
 	"io"
+	"net/http"
 	"os"
 
 	"github.com/moby/moby/client"
@@ -21,6 +22,7 @@ type Cli struct {
 	in       io.Reader
 	out, err io.Writer
 	host     string
+	tls      TLSOptions
 	api      *client.Client
 }
 
@@ -61,11 +63,16 @@ func (c *Cli) Client() (*client.Client, error) {
 	if c.api != nil {
 		return c.api, nil
 	}
-	api, err := client.New(
-		client.WithHost(c.Host()),
-		client.WithAPIVersionFromEnv(),
-		client.WithAPIVersionNegotiation(),
-	)
+	opts := []client.Opt{client.WithHost(c.Host()), client.WithAPIVersionFromEnv(), client.WithAPIVersionNegotiation()}
+	if c.tls.Enabled || c.tls.Verify {
+		cfg, err := c.tls.clientConfig()
+		if err != nil {
+			return nil, err
+		}
+		// The transport goes first: WithHost then dials through it.
+		opts = append([]client.Opt{client.WithHTTPClient(&http.Client{Transport: &http.Transport{TLSClientConfig: cfg}})}, opts...)
+	}
+	api, err := client.New(opts...)
 	if err != nil {
 		return nil, err
 	}
