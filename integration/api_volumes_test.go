@@ -51,3 +51,38 @@ func sortedOf(s ...string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestVolumeSubpath mounts a volume's subpath: an empty one is filled from
+// the image (the subpath, not the volume's root), and one whose link leads
+// out of the volume is refused in Docker's words rather than confined.
+func TestVolumeSubpath(t *testing.T) {
+	d := testutil.StartDaemon(t)
+	importBusybox(t, d, "busybox:latest", `CMD ["sh"]`)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"Dockerfile": "FROM busybox\nRUN mkdir /data && echo from-image > /data/f\n"})
+	if out, stderr, code := classicBuild(t, d, "-t", "withdata:1", dir); code != 0 {
+		t.Fatalf("build: %d %s %s", code, out, stderr)
+	}
+	docker(t, d, "run", "--rm", "-v", "sv:/v", "busybox", "sh", "-c", "mkdir /v/sub && ln -s /etc /v/abs && ln -s ../../../../.. /v/rel && ln -s sub /v/inside")
+
+	if got := docker(t, d, "run", "--rm", "--mount", "type=volume,src=sv,dst=/data,volume-subpath=sub", "withdata:1", "cat", "/data/f"); got != "from-image\n" {
+		t.Errorf("subpath copy-up: %q", got)
+	}
+	if got := docker(t, d, "run", "--rm", "-v", "sv:/v", "busybox", "sh", "-c", "ls /v; cat /v/sub/f"); got != "abs\ninside\nrel\nsub\nfrom-image\n" {
+		t.Errorf("volume after the copy-up: %q, want the image's file in sub only", got)
+	}
+	// A link inside the volume is followed.
+	if got := docker(t, d, "run", "--rm", "--mount", "type=volume,src=sv,dst=/data,volume-subpath=inside", "busybox", "cat", "/data/f"); got != "from-image\n" {
+		t.Errorf("subpath through an inner link: %q", got)
+	}
+	for _, sub := range []string{"abs", "rel"} {
+		stderr := dockerFails(t, d, "run", "--rm", "--mount", "type=volume,src=sv,dst=/data,volume-subpath="+sub, "busybox", "true")
+		if !strings.Contains(stderr, "path concatenation escapes the base directory") || !strings.Contains(stderr, "subpath: "+sub) {
+			t.Errorf("subpath %s escaping through a link: %q", sub, stderr)
+		}
+	}
+	stderr := dockerFails(t, d, "run", "--rm", "--mount", "type=volume,src=sv,dst=/data,volume-subpath=missing", "busybox", "true")
+	if !strings.Contains(stderr, "cannot access path") {
+		t.Errorf("missing subpath: %q", stderr)
+	}
+}
