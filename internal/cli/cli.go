@@ -18,6 +18,7 @@ import (
 	"github.com/berth/berth/internal/cli/command/system"
 	"github.com/berth/berth/internal/cli/command/volume"
 	"github.com/berth/berth/internal/compose"
+	"github.com/docker/cli/cli/config"
 	"github.com/spf13/cobra"
 )
 
@@ -27,6 +28,7 @@ type globalOptions struct {
 	logLevel string
 	debug    bool
 	config   string
+	context  string
 	tls      command.TLSOptions
 }
 
@@ -55,8 +57,10 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 				if err := os.Setenv("DOCKER_CONFIG", opts.config); err != nil {
 					return err
 				}
+				config.SetDir(opts.config)
 			}
 			c.SetTLS(opts.tls)
+			c.SetContext(opts.context)
 			return nil
 		},
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
@@ -67,6 +71,7 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 	flags.StringVarP(&opts.host, "host", "H", "", "Daemon socket to connect to")
 	flags.StringVarP(&opts.logLevel, "log-level", "l", "info", `Set the logging level ("debug", "info", "warn", "error", "fatal")`)
 	flags.BoolVarP(&opts.debug, "debug", "D", false, "Enable debug mode")
+	flags.StringVarP(&opts.context, "context", "c", "", `Name of the context to use to connect to the daemon (overrides DOCKER_HOST env var and default context set with "docker context use")`)
 	flags.StringVar(&opts.config, "config", "", `Location of client config files (default "~/.docker")`)
 	flags.BoolVar(&opts.tls.Enabled, "tls", false, "Use TLS; implied by --tlsverify")
 	flags.BoolVar(&opts.tls.Verify, "tlsverify", os.Getenv("DOCKER_TLS_VERIFY") != "", "Use TLS and verify the remote")
@@ -98,6 +103,7 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 		container.NewContainerCommand(c),
 		volume.NewVolumeCommand(c),
 		network.NewNetworkCommand(c),
+		newContextCommand(c),
 	)
 	root.AddCommand(container.NewTopLevelCommands(c)...)
 	root.AddCommand(newCompletionCommand())

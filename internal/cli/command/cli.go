@@ -22,6 +22,7 @@ type Cli struct {
 	in       io.Reader
 	out, err io.Writer
 	host     string
+	context  string
 	tls      TLSOptions
 	api      *client.Client
 }
@@ -51,8 +52,15 @@ func (c *Cli) Host() string {
 	if c.host != "" {
 		return c.host
 	}
-	if h := os.Getenv("DOCKER_HOST"); h != "" {
+	if h := os.Getenv("DOCKER_HOST"); h != "" && c.context == "" {
 		return h
+	}
+	if name := c.CurrentContext(); name != DefaultContext {
+		if m, err := ContextStore().GetMetadata(name); err == nil {
+			if h := DockerEndpoint(m).Host; h != "" {
+				return h
+			}
+		}
 	}
 	return DefaultHost
 }
