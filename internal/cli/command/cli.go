@@ -52,7 +52,9 @@ func (c *Cli) Host() string {
 	if c.host != "" {
 		return c.host
 	}
-	if h := os.Getenv("DOCKER_HOST"); h != "" && c.context == "" {
+	// As the docker CLI: --context, then DOCKER_CONTEXT, then DOCKER_HOST,
+	// then the current context of config.json.
+	if h := os.Getenv("DOCKER_HOST"); h != "" && c.context == "" && os.Getenv("DOCKER_CONTEXT") == "" {
 		return h
 	}
 	if name := c.CurrentContext(); name != DefaultContext {
