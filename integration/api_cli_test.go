@@ -53,6 +53,9 @@ func TestBerthCommandSet(t *testing.T) {
 	if got := docker(t, d, "run", "--rm", "viabuilder:1", "cat", "/b"); got != "built\n" {
 		t.Errorf("built image: %q", got)
 	}
+	if got := berth(t, d, "builder", "du"); !strings.Contains(got, "Reclaimable:") || !strings.Contains(got, "Total:") {
+		t.Errorf("builder du: %q", got)
+	}
 	if got := berth(t, d, "builder", "prune", "-f"); !strings.Contains(got, "Total reclaimed space:") {
 		t.Errorf("builder prune: %q", got)
 	}

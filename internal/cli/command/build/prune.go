@@ -23,7 +23,7 @@ func NewBuilderCommand(cli *command.Cli) *cobra.Command {
 		},
 	}
 	build := NewBuildCommand(cli)
-	cmd.AddCommand(build, newPruneCommand(cli))
+	cmd.AddCommand(build, newPruneCommand(cli), newDiskUsageCommand(cli))
 	return cmd
 }
 
