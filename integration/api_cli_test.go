@@ -83,3 +83,37 @@ func TestBerthCommandSet(t *testing.T) {
 		t.Errorf("system prune without -a removed a tagged image: %v", err)
 	}
 }
+
+// TestBerthManifestInspect reads a pushed image's manifest from a registry
+// on loopback, as `docker manifest inspect` does, and compares the two.
+func TestBerthManifestInspect(t *testing.T) {
+	reg := startRegistry(t, registryOptions{})
+	d := testutil.StartDaemon(t)
+	ref := reg.Host + "/manifest/busybox:1"
+	id := importBusybox(t, d, ref, `CMD ["sh"]`)
+	if _, err := pushImage(t, d, ref, ""); err != nil {
+		t.Fatal(err)
+	}
+	type manifest struct {
+		SchemaVersion int
+		MediaType     string
+		Config        struct{ Digest string }
+		Layers        []struct{ Digest string }
+	}
+	var ours, theirs manifest
+	if err := json.Unmarshal([]byte(berth(t, d, "manifest", "inspect", ref)), &ours); err != nil {
+		t.Fatal(err)
+	}
+	if ours.SchemaVersion != 2 || ours.Config.Digest != id || len(ours.Layers) != 1 {
+		t.Errorf("berth manifest inspect: %+v, want schema 2 with config %s and one layer", ours, id)
+	}
+	if err := json.Unmarshal([]byte(docker(t, d, "manifest", "inspect", "--insecure", ref)), &theirs); err != nil {
+		t.Fatal(err)
+	}
+	if ours.Config.Digest != theirs.Config.Digest || ours.MediaType != theirs.MediaType {
+		t.Errorf("berth %+v, docker %+v", ours, theirs)
+	}
+	if _, stderr, code := testutil.Berth(t, d, "manifest", "inspect", reg.Host+"/manifest/nothere:1"); code == 0 || stderr == "" {
+		t.Errorf("manifest inspect of a missing image: exit %d %q", code, stderr)
+	}
+}

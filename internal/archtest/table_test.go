@@ -12,8 +12,8 @@ package archtest
 var rules = map[string]struct{ mod, ext []string }{
 	"cmd/berthd":                     {[]string{"internal/config", "internal/daemon", "internal/server"}, []string{pflag}},
 	"cmd/berth":                      {[]string{"internal/cli"}, nil},
-	"internal/cli":                   {[]string{"internal/compose"}, []string{cobra, pflag, mobyAPI, mobyClient, dockerCLI, goUnits, goArchive, patternmatcher, reference, imageSpec, errdefs, xsys}},
-	"internal/compose":               {nil, []string{cobra, dockerCLI, compose, mobyAPI}}, // the Compose SDK and the client lib only; never the daemon
+	"internal/cli":                   {[]string{"internal/compose"}, []string{cobra, pflag, mobyAPI, mobyClient, dockerCLI, goUnits, goArchive, patternmatcher, reference, imageSpec, errdefs, xsys, ggcr}}, // ggcr: manifest inspect reads the registry itself, as docker's
+	"internal/compose":               {nil, []string{cobra, dockerCLI, compose, mobyAPI}},                                                                                                                   // the Compose SDK and the client lib only; never the daemon
 	"internal/server":                {[]string{"internal/filters", "internal/backend"}, []string{mobyAPI, reference, errdefs, xsys}},
 	"internal/server/router/network": {[]string{"internal/filters", "internal/server/router", "internal/backend"}, []string{mobyAPI, errdefs}},
 	"internal/backend":               {[]string{"internal/filters"}, []string{mobyAPI}},

@@ -99,6 +99,7 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 		image.NewPushCommand(c),
 		registry.NewLoginCommand(c),
 		registry.NewLogoutCommand(c),
+		registry.NewManifestCommand(c),
 		newInspectCommand(c),
 		container.NewContainerCommand(c),
 		volume.NewVolumeCommand(c),
