@@ -146,8 +146,17 @@ func TestBuildFailingRun(t *testing.T) {
 	if code == 0 || !strings.Contains(stderr+out, "The command '/bin/sh -c echo before; exit 3' returned a non-zero code: 3") {
 		t.Fatalf("failing RUN: %d\n%s\n%s", code, out, stderr)
 	}
+	// As Docker's (rm=1, forcerm=0): the failed step's container stays
+	// for inspection; --force-rm removes it too.
+	if ps := nonEmptyLines(docker(t, d, "ps", "-aq")); len(ps) != 1 {
+		t.Fatalf("containers after a failed build: %q, want the failed step's", ps)
+	}
+	docker(t, d, "container", "prune", "-f")
+	if _, _, code := classicBuild(t, d, "--force-rm", dir); code == 0 {
+		t.Fatal("failing RUN with --force-rm succeeded")
+	}
 	if ps := docker(t, d, "ps", "-aq"); ps != "" {
-		t.Fatalf("containers left behind: %q", ps)
+		t.Fatalf("containers left behind with --force-rm: %q", ps)
 	}
 	writeFiles(t, dir, map[string]string{"Dockerfile": "FROM busybox\nFOO bar\n"})
 	if _, stderr, code = classicBuild(t, d, dir); code == 0 || !strings.Contains(stderr, "unknown instruction: FOO") {

@@ -63,7 +63,7 @@ func TestLoadTruncated(t *testing.T) {
 	base, app := handMadeImages(t)
 	archive := testutil.DockerArchiveOf(t, base, app)
 	truncated := archive[:len(archive)/2]
-	msg := wantStatus(t, d, "POST", "/images/load?quiet=1", bytes.NewReader(truncated), 400, "")
+	msg := wantLoadError(t, d, truncated, "")
 	if !containsAny(strings.ToLower(msg), "eof", "truncated", "tar", "archive", "manifest") {
 		t.Errorf("truncated load: message %q does not name the problem", msg)
 	}
@@ -76,12 +76,12 @@ func TestLoadTruncated(t *testing.T) {
 		t.Error("docker load of a truncated archive printed no error")
 	}
 
-	wantStatus(t, d, "POST", "/images/load", strings.NewReader("this is not a tarball"), 400, "")
+	wantLoadError(t, d, []byte("this is not a tarball"), "")
 	// A well-formed tar that is no image archive.
-	wantStatus(t, d, "POST", "/images/load", bytes.NewReader(testutil.LayerTar(t, map[string]string{"hello": "world"})), 400, "")
+	wantLoadError(t, d, testutil.LayerTar(t, map[string]string{"hello": "world"}), "")
 	// A manifest naming a layer the archive lacks.
 	broken := testutil.DockerArchiveOf(t, testutil.ArchiveImage{Layers: [][]byte{}, Config: testutil.ImageConfig([][]byte{testutil.BusyboxRootfs(t)}), Tags: []string{"broken:1"}})
-	wantStatus(t, d, "POST", "/images/load", bytes.NewReader(broken), 400, "")
+	wantLoadError(t, d, broken, "")
 	if imgs := listImages(t, d, nil); len(imgs) != 0 {
 		t.Errorf("failed loads left images: %v", listedIDs(imgs))
 	}

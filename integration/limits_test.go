@@ -89,7 +89,7 @@ func TestRequestLimits(t *testing.T) {
 		"busybox@sha256:" + hex64('a'): `invalid tag "busybox@sha256:`,
 	} {
 		img := testutil.ArchiveImage{Layers: [][]byte{testutil.BusyboxRootfs(t)}, Tags: []string{"good:1", tag}}
-		wantStatus(t, d, "POST", "/images/load?quiet=1", bytes.NewReader(testutil.DockerArchiveOf(t, img)), http.StatusBadRequest, want)
+		wantLoadError(t, d, testutil.DockerArchiveOf(t, img), want)
 		if _, err := d.Client().ImageInspect(t.Context(), "good:1"); err == nil {
 			t.Errorf("load with the tag %q stored the image anyway", tag)
 		}

@@ -35,6 +35,11 @@ func parseFlags(args []string) (*daemonConfig, bool, error) {
 	var dns, pools []string
 	fs.StringArrayVar(&dns, "dns", nil, "DNS server to use")
 	fs.StringArrayVar(&pools, "default-address-pool", nil, "Default address pools for new networks (base=CIDR,size=N)")
+	useTLS := fs.Bool("tls", false, "Use TLS; implied by --tlsverify")
+	tlsVerify := fs.Bool("tlsverify", false, "Use TLS and verify the remote")
+	tlsCA := fs.String("tlscacert", "", "Trust certs signed only by this CA (default ~/.docker/ca.pem)")
+	tlsCert := fs.String("tlscert", "", "Path to TLS certificate file (default ~/.docker/cert.pem)")
+	tlsKey := fs.String("tlskey", "", "Path to TLS key file (default ~/.docker/key.pem)")
 	if err := fs.Parse(args); err != nil {
 		return nil, false, err
 	}
@@ -77,6 +82,16 @@ func parseFlags(args []string) (*daemonConfig, bool, error) {
 			for _, p := range pools {
 				cfg.DefaultAddressPools = append(cfg.DefaultAddressPools, parseAddressPool(p))
 			}
+		case "tls":
+			cfg.TLS = useTLS
+		case "tlsverify":
+			cfg.TLSVerify = tlsVerify
+		case "tlscacert":
+			cfg.TLSCACert = *tlsCA
+		case "tlscert":
+			cfg.TLSCert = *tlsCert
+		case "tlskey":
+			cfg.TLSKey = *tlsKey
 		case "insecure-registry":
 			cfg.InsecureRegistries = append(cfg.InsecureRegistries, insecure...)
 		}

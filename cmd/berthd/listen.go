@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -15,10 +16,10 @@ import (
 
 // listenAll opens every configured host. A unix socket is 0660 and owned by
 // root, so only root (and the socket's group) may drive the engine.
-func listenAll(hosts []string) ([]net.Listener, error) {
+func listenAll(hosts []string, tlsCfg *tls.Config) ([]net.Listener, error) {
 	var out []net.Listener
 	for _, h := range hosts {
-		l, err := listen(h)
+		l, err := listen(h, tlsCfg)
 		if err != nil {
 			for _, o := range out {
 				o.Close()
@@ -30,13 +31,17 @@ func listenAll(hosts []string) ([]net.Listener, error) {
 	return out, nil
 }
 
-func listen(host string) (net.Listener, error) {
+func listen(host string, tlsCfg *tls.Config) (net.Listener, error) {
 	network, addr, err := config.ParseHost(host)
 	if err != nil {
 		return nil, err
 	}
 	if network == "tcp" {
-		return net.Listen("tcp", addr)
+		l, err := net.Listen("tcp", addr)
+		if err != nil || tlsCfg == nil {
+			return l, err
+		}
+		return tls.NewListener(l, tlsCfg), nil
 	}
 	if err := os.MkdirAll(filepath.Dir(addr), 0o755); err != nil {
 		return nil, err

@@ -75,7 +75,11 @@ func run(cfg *daemonConfig) error {
 	if err != nil {
 		return err
 	}
-	listeners, err := listenAll(cfg.Hosts)
+	tlsCfg, err := serverTLS(cfg.Config)
+	if err != nil {
+		return err
+	}
+	listeners, err := listenAll(cfg.Hosts, tlsCfg)
 	if err != nil {
 		return err
 	}

@@ -13,15 +13,15 @@ var rules = map[string]struct{ mod, ext []string }{
 	"cmd/berthd":                     {[]string{"internal/config", "internal/daemon", "internal/server"}, []string{pflag}},
 	"cmd/berth":                      {[]string{"internal/cli"}, nil},
 	"cmd/berth-compose":              {[]string{"internal/compose"}, nil},
-	"internal/cli":                   {nil, []string{cobra, pflag, mobyAPI, mobyClient, dockerCLI, goUnits, goArchive, patternmatcher, reference, imageSpec, errdefs, xsys}},
-	"internal/compose":               {[]string{"internal/cli/command"}, []string{cobra, dockerCLI, compose, mobyAPI}}, // the Compose SDK and the client lib only; never the daemon
+	"internal/cli":                   {nil, []string{cobra, pflag, mobyAPI, mobyClient, dockerCLI, goUnits, goArchive, patternmatcher, reference, imageSpec, errdefs, xsys, ggcr}}, // ggcr: manifest inspect reads the registry itself, as docker's
+	"internal/compose":               {[]string{"internal/cli/command"}, []string{cobra, dockerCLI, compose, mobyAPI}},                                                             // the Compose SDK and the client lib only; never the daemon
 	"internal/server":                {[]string{"internal/filters", "internal/backend"}, []string{mobyAPI, reference, errdefs, xsys}},
 	"internal/server/router/network": {[]string{"internal/filters", "internal/server/router", "internal/backend"}, []string{mobyAPI, errdefs}},
 	"internal/server/router/check":   {[]string{"internal/check", "internal/server/router"}, nil},
 	"internal/backend":               {[]string{"internal/filters"}, []string{mobyAPI}},
 	"internal/supervisor":            {[]string{"internal/check", "internal/container", "internal/shim", "internal/backend", "internal/filters", "internal/jsonlog"}, []string{mobyAPI, runtimeSpec, errdefs, bbolt, xsys}},
 	"internal/daemon":                {[]string{"internal/check", "internal/config", "internal/content", "internal/events", "internal/filters", "internal/image", "internal/images", "internal/volumes", "internal/networks", "internal/layer", "internal/snapshot", "internal/sysinfo", "internal/container", "internal/mount", "internal/runtime", "internal/jsonlog", "internal/cgroups", "internal/registry", "internal/volume", "internal/network", "internal/backend", "internal/supervisor"}, []string{mobyAPI, dockerImageSpec, runtimeSpec, digest, reference, errdefs, bbolt, securejoin, xsys}},
-	"internal/images":                {[]string{"internal/check", "internal/content", "internal/snapshot", "internal/image", "internal/imagearchive", "internal/layer", "internal/mount", "internal/registry", "internal/builder", "internal/events", "internal/filters", "internal/backend"}, []string{mobyAPI, imageSpec, dockerImageSpec, digest, reference, errdefs, bbolt, compress}},
+	"internal/images":                {[]string{"internal/check", "internal/content", "internal/snapshot", "internal/image", "internal/imagearchive", "internal/layer", "internal/mount", "internal/registry", "internal/builder", "internal/events", "internal/filters", "internal/backend"}, []string{mobyAPI, imageSpec, dockerImageSpec, digest, reference, errdefs, platforms, bbolt, compress}},
 	"internal/container":             {[]string{"internal/cgroups"}, []string{mobyAPI, dockerImageSpec, imageSpec, runtimeSpec, seccomp, digest, goUnits, errdefs, bbolt, securejoin, xsys}},
 	"internal/container/etc":         {nil, nil},
 	"internal/container/filter":      {[]string{"internal/container", "internal/filters"}, []string{mobyAPI, digest, errdefs}},
@@ -80,6 +80,7 @@ const (
 	mobyClient      = "github.com/moby/moby/client"
 	netlink         = "github.com/vishvananda/netlink"
 	netns           = "github.com/vishvananda/netns"
+	platforms       = "github.com/containerd/platforms"
 	nftables        = "github.com/google/nftables"
 	patternmatcher  = "github.com/moby/patternmatcher"
 	pflag           = "github.com/spf13/pflag"

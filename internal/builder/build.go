@@ -59,6 +59,7 @@ func Build(ctx context.Context, be Backend, opts Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	bc.dropReadOnly()
 	df, err := parse(data)
 	if err != nil {
 		return "", err

@@ -61,16 +61,23 @@ type RunRequest struct {
 	WorkDir string
 	Network string // "" for the default network
 	Output  io.Writer
+	// Stderr receives the command's standard error; nil sends it to Output.
+	Stderr io.Writer
 	// Started is called with the container's ID once it exists.
 	Started func(id string)
+	// Keep leaves the container in place when the command succeeds;
+	// KeepFailed when it fails.
+	Keep, KeepFailed bool
+	// ExtraHosts are added to the container's /etc/hosts ("name:ip").
+	ExtraHosts []string
 }
 
 // Runner runs RUN steps.
 type Runner interface {
 	// Run runs req to completion. When the command exits 0 it returns the
 	// container's filesystem changes as a layer tar; closing it removes the
-	// container. Otherwise the container is already removed and the error
-	// is an *ExitError.
+	// container unless req.Keep. Otherwise the container is already removed
+	// (unless req.KeepFailed) and the error is an *ExitError.
 	Run(ctx context.Context, req RunRequest) (io.ReadCloser, error)
 }
 
@@ -109,6 +116,13 @@ type Options struct {
 	Target     string
 	Network    string
 	Quiet      bool
+	// KeepContainers keeps the containers of successful RUN steps (rm=0);
+	// ForceRemove removes a failed step's container too (forcerm=1).
+	// Without either, as in Docker, only a failed step's container stays.
+	KeepContainers bool
+	ForceRemove    bool
+	// ExtraHosts ("name:ip") are added to every RUN container's /etc/hosts.
+	ExtraHosts []string
 	// TempDir is where the context is unpacked; the daemon's data root
 	// keeps it on the same disk as the layers.
 	TempDir string

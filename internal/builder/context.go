@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -34,6 +35,10 @@ type buildContext struct {
 	spool *os.File
 	nodes map[string]*ctxNode // slash path relative to the root → node
 	kids  map[string][]string // directory → sorted names in it
+	// readOnly are the Dockerfile and .dockerignore when the ignore file
+	// excludes them: read for the build, then dropped so no COPY sees them,
+	// as Docker's builder does.
+	readOnly []string
 }
 
 // ctxNode is one entry of the context.
@@ -162,12 +167,15 @@ func (bc *buildContext) applyIgnore(dockerfile string) error {
 	}
 	keep := map[string]bool{"": true, ".dockerignore": true, path.Clean(dockerfile): true}
 	for rel, n := range bc.nodes {
-		if keep[rel] {
-			continue
-		}
 		skip, err := pm.MatchesOrParentMatches(rel)
 		if err != nil {
 			return err
+		}
+		if keep[rel] {
+			if skip && rel != "" {
+				bc.readOnly = append(bc.readOnly, rel)
+			}
+			continue
 		}
 		if skip && !(n.mode.IsDir() && pm.Exclusions()) { // an exception may keep something inside
 			delete(bc.nodes, rel)
@@ -241,4 +249,15 @@ func (bc *buildContext) readDockerfile(name string) ([]byte, error) {
 		return nil, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("the Dockerfile (%s) cannot be empty", name))
 	}
 	return data, err
+}
+
+// dropReadOnly removes the files that were kept only to be read (see
+// readOnly) once the build has read them.
+func (bc *buildContext) dropReadOnly() {
+	for _, rel := range bc.readOnly {
+		delete(bc.nodes, rel)
+		dir := parentOf(rel)
+		bc.kids[dir] = slices.DeleteFunc(bc.kids[dir], func(n string) bool { return n == path.Base(rel) })
+	}
+	bc.readOnly = nil
 }

@@ -62,6 +62,17 @@ func (s *stage) copy(cs copySpec) error {
 	if !path.IsAbs(dest) {
 		dest = path.Join("/", s.cfg.WorkingDir, dest) + map[bool]string{true: "/"}[strings.HasSuffix(dest, "/")]
 	}
+	if !strings.HasSuffix(dest, "/") {
+		// A destination that is a directory in the image is copied into,
+		// slash or not, as Docker's (WORKDIR /app then `COPY x .`).
+		isDir, err := s.imageHasDir(dest)
+		if err != nil {
+			return err
+		}
+		if isDir {
+			dest += "/"
+		}
+	}
 	entries, err := collect(verb, root, cs, dest)
 	if err != nil {
 		return err

@@ -58,6 +58,11 @@ func (s *stage) dispatch(c instructions.Command, count bool) error {
 		cfg.Healthcheck = c.Health
 	case *instructions.ShellCommand:
 		cfg.Shell = c.Shell
+	case *instructions.WorkdirCommand:
+		if _, err := image.ApplyConfigInstruction(&cfg, c); err != nil {
+			return errdefs.ErrInvalidArgument.WithMessage(err.Error())
+		}
+		return s.workdir(cfg, text)
 	default:
 		ok, err := image.ApplyConfigInstruction(&cfg, c)
 		if err != nil {
@@ -187,7 +192,9 @@ func (s *stage) run(c *instructions.RunCommand) error {
 	var started string
 	rc, err := b.be.Run(b.ctx, RunRequest{
 		Image: s.img, Cmd: cmd, Env: env, User: s.cfg.User, WorkDir: s.cfg.WorkingDir,
-		Network: b.opts.Network, Output: s.out,
+		Network: b.opts.Network, Output: s.out, Stderr: stderrWriter{s.out},
+		Keep: b.opts.KeepContainers && !b.opts.ForceRemove, KeepFailed: !b.opts.ForceRemove,
+		ExtraHosts: b.opts.ExtraHosts,
 		Started: func(id string) {
 			started = id
 			fmt.Fprintf(s.out, " ---> Running in %s\n", shortID(id))
@@ -195,7 +202,10 @@ func (s *stage) run(c *instructions.RunCommand) error {
 	})
 	if err != nil {
 		if ee, ok := err.(*ExitError); ok {
-			return errdefs.ErrUnknown.WithMessage(fmt.Sprintf("The command '%s' returned a non-zero code: %d", strings.Join(cmd, " "), ee.Code))
+			return &StepError{
+				msg:  fmt.Sprintf("The command '%s' returned a non-zero code: %d", strings.Join(cmd, " "), ee.Code),
+				code: ee.Code,
+			}
 		}
 		return err
 	}
@@ -207,6 +217,8 @@ func (s *stage) run(c *instructions.RunCommand) error {
 	if cerr != nil {
 		return cerr
 	}
-	fmt.Fprintf(s.out, "Removing intermediate container %s\n", shortID(started))
+	if !b.opts.KeepContainers || b.opts.ForceRemove {
+		fmt.Fprintf(s.out, "Removing intermediate container %s\n", shortID(started))
+	}
 	return s.made(k, img)
 }

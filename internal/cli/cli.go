@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/berth/berth/internal/cli/command"
 	"github.com/berth/berth/internal/cli/command/build"
@@ -16,6 +17,7 @@ import (
 	"github.com/berth/berth/internal/cli/command/registry"
 	"github.com/berth/berth/internal/cli/command/system"
 	"github.com/berth/berth/internal/cli/command/volume"
+	"github.com/docker/cli/cli/config"
 	"github.com/spf13/cobra"
 )
 
@@ -24,6 +26,9 @@ type globalOptions struct {
 	host     string
 	logLevel string
 	debug    bool
+	config   string
+	context  string
+	tls      command.TLSOptions
 }
 
 // NewRootCommand returns the `berth` command with every subcommand.
@@ -45,6 +50,16 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 		},
 		PersistentPreRunE: func(*cobra.Command, []string) error {
 			c.SetHost(opts.host)
+			if opts.config != "" {
+				// Credentials and compose read the config directory
+				// from the environment, as the docker CLI's do.
+				if err := os.Setenv("DOCKER_CONFIG", opts.config); err != nil {
+					return err
+				}
+				config.SetDir(opts.config)
+			}
+			c.SetTLS(opts.tls)
+			c.SetContext(opts.context)
 			return nil
 		},
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
@@ -55,14 +70,23 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 	flags.StringVarP(&opts.host, "host", "H", "", "Daemon socket to connect to")
 	flags.StringVarP(&opts.logLevel, "log-level", "l", "info", `Set the logging level ("debug", "info", "warn", "error", "fatal")`)
 	flags.BoolVarP(&opts.debug, "debug", "D", false, "Enable debug mode")
+	flags.StringVarP(&opts.context, "context", "c", "", `Name of the context to use to connect to the daemon (overrides DOCKER_HOST env var and default context set with "docker context use")`)
+	flags.StringVar(&opts.config, "config", "", `Location of client config files (default "~/.docker")`)
+	flags.BoolVar(&opts.tls.Enabled, "tls", false, "Use TLS; implied by --tlsverify")
+	flags.BoolVar(&opts.tls.Verify, "tlsverify", os.Getenv("DOCKER_TLS_VERIFY") != "", "Use TLS and verify the remote")
+	flags.StringVar(&opts.tls.CACert, "tlscacert", "", `Trust certs signed only by this CA (default "~/.docker/ca.pem")`)
+	flags.StringVar(&opts.tls.Cert, "tlscert", "", `Path to TLS certificate file (default "~/.docker/cert.pem")`)
+	flags.StringVar(&opts.tls.Key, "tlskey", "", `Path to TLS key file (default "~/.docker/key.pem")`)
 
 	root.AddCommand(
 		system.NewVersionCommand(c),
 		system.NewInfoCommand(c),
 		system.NewEventsCommand(c),
 		system.NewSystemCommand(c),
-		image.NewImageCommand(c),
+		imageCommand(c),
 		build.NewBuildCommand(c),
+		build.NewBuilderCommand(c),
+		image.NewSearchCommand(c),
 		image.NewImagesCommand(c),
 		image.NewRemoveCommand(c),
 		image.NewTagCommand(c),
@@ -74,10 +98,12 @@ func NewRootCommand(c *command.Cli) *cobra.Command {
 		image.NewPushCommand(c),
 		registry.NewLoginCommand(c),
 		registry.NewLogoutCommand(c),
+		registry.NewManifestCommand(c),
 		newInspectCommand(c),
 		container.NewContainerCommand(c),
 		volume.NewVolumeCommand(c),
 		network.NewNetworkCommand(c),
+		newContextCommand(c),
 	)
 	root.AddCommand(container.NewTopLevelCommands(c)...)
 	root.AddCommand(newCompletionCommand())
@@ -132,4 +158,12 @@ func Run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	}
 	fmt.Fprintln(errOut, err)
 	return 1
+}
+
+// imageCommand is `image` with `image build`, which lives with the other
+// build commands.
+func imageCommand(c *command.Cli) *cobra.Command {
+	cmd := image.NewImageCommand(c)
+	cmd.AddCommand(build.NewBuildCommand(c))
+	return cmd
 }

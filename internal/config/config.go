@@ -28,6 +28,14 @@ type Config struct {
 	ExecRoot string `json:"exec-root,omitempty"`
 	// Hosts are the addresses to listen on, as unix:///path or tcp://host:port.
 	Hosts []string `json:"hosts,omitempty"`
+	// TLS serves tcp:// hosts over TLS with TLSCert and TLSKey; TLSVerify
+	// (which implies TLS) also requires client certificates signed by
+	// TLSCACert, as dockerd's --tls and --tlsverify.
+	TLS       *bool  `json:"tls,omitempty"`
+	TLSVerify *bool  `json:"tlsverify,omitempty"`
+	TLSCACert string `json:"tlscacert,omitempty"`
+	TLSCert   string `json:"tlscert,omitempty"`
+	TLSKey    string `json:"tlskey,omitempty"`
 	// Pidfile is where berthd writes its process ID.
 	Pidfile string `json:"pidfile,omitempty"`
 	// LogLevel is one of debug, info, warn, error.

@@ -54,11 +54,11 @@ func (d *Daemon) ContainerCommit(ctx context.Context, name string, opts backend.
 		return "", err
 	}
 	if opts.Pause {
-		thaw, err := d.sup.Freeze(ctx, c)
-		if err != nil {
-			return "", err
+		// As Docker's, a pause that fails (the process is exiting, so
+		// nothing will write any more) does not stop the commit.
+		if thaw, err := d.sup.Freeze(ctx, c); err == nil {
+			defer thaw()
 		}
-		defer thaw()
 	}
 
 	pr, pw := io.Pipe()

@@ -40,6 +40,7 @@ func (s *Service) Build(ctx context.Context, opts backend.BuildOptions) (string,
 		Context: opts.Context, Dockerfile: opts.Dockerfile, Tags: opts.Tags,
 		BuildArgs: opts.BuildArgs, Labels: opts.Labels, NoCache: opts.NoCache,
 		Pull: opts.Pull, Target: opts.Target, Network: opts.Network, Quiet: opts.Quiet,
+		KeepContainers: opts.KeepContainers, ForceRemove: opts.ForceRemove, ExtraHosts: opts.ExtraHosts,
 		TempDir: filepath.Join(s.buildDir, "tmp"), Output: opts.Output, Aux: opts.Aux,
 	})
 }
@@ -112,6 +113,9 @@ func (b buildBackend) Commit(ctx context.Context, req builder.CommitRequest) (bu
 	if err != nil {
 		return builder.Image{}, err
 	}
+	// Each image a build makes is announced as a commit's is, so clients
+	// watching events see the built image appear.
+	s.events.Log(events.ImageEventType, events.ActionCreate, events.Actor{ID: id.String(), Attributes: map[string]string{"name": id.String()}})
 	return builder.Image{ID: id.String(), Config: img}, nil
 }
 

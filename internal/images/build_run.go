@@ -20,7 +20,7 @@ func (b buildBackend) Run(ctx context.Context, req builder.RunRequest) (io.ReadC
 		// A step runs no health check of its image, as Docker's builder.
 		Healthcheck: &apicontainer.HealthConfig{Test: []string{"NONE"}},
 	}
-	hc := &apicontainer.HostConfig{NetworkMode: apicontainer.NetworkMode(req.Network)}
+	hc := &apicontainer.HostConfig{NetworkMode: apicontainer.NetworkMode(req.Network), ExtraHosts: req.ExtraHosts}
 	id, err := s.steps.Create(ctx, cfg, hc)
 	if err != nil {
 		return nil, err
@@ -28,6 +28,7 @@ func (b buildBackend) Run(ctx context.Context, req builder.RunRequest) (io.ReadC
 	remove := func() {
 		_ = s.steps.Remove(context.WithoutCancel(ctx), id)
 	}
+	keep := func() {}
 	if req.Started != nil {
 		req.Started(id)
 	}
@@ -35,13 +36,19 @@ func (b buildBackend) Run(ctx context.Context, req builder.RunRequest) (io.ReadC
 	if out == nil {
 		out = io.Discard
 	}
-	code, err := s.runner.RunToExit(ctx, id, out, out)
+	errOut := req.Stderr
+	if errOut == nil {
+		errOut = out
+	}
+	code, err := s.runner.RunToExit(ctx, id, out, errOut)
 	if err != nil {
 		remove()
 		return nil, err
 	}
 	if code != 0 {
-		remove()
+		if !req.KeepFailed {
+			remove()
+		}
 		return nil, &builder.ExitError{Code: code}
 	}
 	upper, err := s.steps.Upper(ctx, id)
@@ -51,6 +58,9 @@ func (b buildBackend) Run(ctx context.Context, req builder.RunRequest) (io.ReadC
 	}
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(upper.Diff(ctx, pw)) }()
+	if req.Keep {
+		return &runLayer{PipeReader: pr, remove: keep}, nil
+	}
 	return &runLayer{PipeReader: pr, remove: remove}, nil
 }
 

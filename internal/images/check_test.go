@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/berth/berth/internal/backend"
 	"github.com/berth/berth/internal/check"
 )
 
@@ -59,7 +60,7 @@ func TestCheckFindsAndCollectsGarbage(t *testing.T) {
 	if ps, _ := s.Check(ctx, false); len(ps) != 0 {
 		t.Fatalf("after repair: %+v", ps)
 	}
-	if _, err := s.ImageInspect(ctx, "kept:1"); err != nil {
+	if _, err := s.ImageInspect(ctx, "kept:1", backend.ImageInspectOptions{}); err != nil {
 		t.Fatalf("repair broke the kept image: %v", err)
 	}
 }

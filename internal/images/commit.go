@@ -2,6 +2,7 @@ package images
 
 import (
 	"context"
+	"github.com/moby/moby/api/types/events"
 	"io"
 	"time"
 
@@ -56,5 +57,10 @@ func (s *Service) CommitImage(ctx context.Context, req CommitRequest) (digest.Di
 		Created: &now, CreatedBy: req.CreatedBy,
 		Author: req.Author, Comment: req.Comment, EmptyLayer: empty,
 	})
-	return s.storeImage(ctx, &img, parent.ID, refsOf(req.Ref))
+	id, err := s.storeImage(ctx, &img, parent.ID, refsOf(req.Ref))
+	if err != nil {
+		return "", err
+	}
+	s.events.Log(events.ImageEventType, events.ActionCreate, events.Actor{ID: id.String(), Attributes: map[string]string{"name": id.String()}})
+	return id, nil
 }

@@ -2,6 +2,7 @@ package images
 
 import (
 	"context"
+	"github.com/berth/berth/internal/backend"
 	"strings"
 	"testing"
 )
@@ -34,7 +35,7 @@ func TestCollectGarbageKeepsWhatImagesReference(t *testing.T) {
 	if blobs, layers := blobsAndLayers(t, s); blobs != 2 || layers != 1 {
 		t.Fatalf("after collection %d blobs and %d trees; want the kept image's 2 and 1", blobs, layers)
 	}
-	if _, err := s.ImageInspect(ctx, "kept:1"); err != nil {
+	if _, err := s.ImageInspect(ctx, "kept:1", backend.ImageInspectOptions{}); err != nil {
 		t.Fatalf("the kept image broke: %v", err)
 	}
 }

@@ -40,7 +40,7 @@ func (s *Service) ImageDelete(ctx context.Context, name string, force, prune boo
 	if err != nil {
 		return nil, err
 	}
-	if named != nil && len(refs) == 1 && len(running)+len(stopped) > 0 {
+	if named != nil && singleReference(refs) && len(running)+len(stopped) > 0 {
 		if !force {
 			user := append(running, stopped...)[0]
 			return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", name, shortContainerID(user), shortID(rec.ID)))
@@ -71,29 +71,25 @@ func (s *Service) ImageDelete(ctx context.Context, name string, force, prune boo
 			return nil, err
 		}
 		out = append(out, apiimage.DeleteResponse{Untagged: reference.FamiliarString(named)})
-		// What is left decides: another tag keeps the image; digest
-		// references of the same repository go with its last tag.
-		var rest []reference.Named
-		for _, r := range refs {
-			if r.String() != named.String() {
-				rest = append(rest, r)
+		// The last tag of a repository takes that repository's digest
+		// references with it, as Docker's does; any other name left keeps
+		// the image.
+		rest, digests := remainingRefs(named, refs)
+		for _, r := range digests {
+			if err := s.untag(rec.ID, r); err != nil {
+				return out, err
 			}
+			out = append(out, apiimage.DeleteResponse{Untagged: reference.FamiliarString(r)})
 		}
-		if !onlyDigestsOf(named.Name(), rest) {
+		if len(rest) > 0 {
 			return out, nil
 		}
-		refs = rest
 		if g.hasChildren(rec.ID) {
 			// An image other images are built on stays, untagged, until
 			// they are gone, as in Docker.
-			for _, r := range refs {
-				if err := s.untag(rec.ID, r); err != nil {
-					return out, err
-				}
-				out = append(out, apiimage.DeleteResponse{Untagged: reference.FamiliarString(r)})
-			}
 			return out, nil
 		}
+		refs = nil
 	} else if len(refs) > 1 && !force && !sameRepository(refs) {
 		return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is referenced in multiple repositories", shortID(rec.ID)))
 	}
@@ -226,15 +222,41 @@ func (s *Service) ImagesPrune(ctx context.Context, f filters.Args) (*apiimage.Pr
 	return report, nil
 }
 
-// onlyDigestsOf reports whether refs are digest references of repo alone
-// (or there are none).
-func onlyDigestsOf(repo string, refs []reference.Named) bool {
+// remainingRefs splits the names an image keeps once removed is gone: the
+// digest references of removed's repository go too when removed was that
+// repository's last tag; rest is every other name still pointing at it.
+func remainingRefs(removed reference.Named, refs []reference.Named) (rest, digests []reference.Named) {
+	_, removedDigest := removed.(reference.Canonical)
+	lastTag := !removedDigest
 	for _, r := range refs {
-		if _, digested := r.(reference.Canonical); !digested || r.Name() != repo {
-			return false
+		if _, digested := r.(reference.Canonical); !digested && r.Name() == removed.Name() && r.String() != removed.String() {
+			lastTag = false
 		}
 	}
-	return true
+	for _, r := range refs {
+		if r.String() == removed.String() {
+			continue
+		}
+		if _, digested := r.(reference.Canonical); digested && lastTag && r.Name() == removed.Name() {
+			digests = append(digests, r)
+			continue
+		}
+		rest = append(rest, r)
+	}
+	return rest, digests
+}
+
+// singleReference reports whether refs name one repository with at most
+// one tag: removing that tag would leave the image dangling, which Docker
+// refuses without force while a container uses it.
+func singleReference(refs []reference.Named) bool {
+	tags := 0
+	for _, r := range refs {
+		if _, digested := r.(reference.Canonical); !digested {
+			tags++
+		}
+	}
+	return len(refs) > 0 && tags <= 1 && sameRepository(refs)
 }
 
 // sameRepository reports whether all names belong to one repository, in

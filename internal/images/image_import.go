@@ -27,7 +27,11 @@ func (s *Service) ImportImage(ctx context.Context, src io.Reader, opts backend.I
 	if err != nil {
 		return "", err
 	}
-	if err := CheckPlatform(opts.Platform); err != nil {
+	platform, err := ParsePlatform(opts.Platform)
+	if err != nil {
+		return "", err
+	}
+	if err := checkOS(platform); err != nil {
 		return "", err
 	}
 	var cfg dockerspec.DockerOCIImageConfig
@@ -49,7 +53,7 @@ func (s *Service) ImportImage(ctx context.Context, src io.Reader, opts backend.I
 	img := dockerspec.DockerOCIImage{
 		Image: ocispec.Image{
 			Created:  &now,
-			Platform: ocispec.Platform{Architecture: "amd64", OS: "linux"},
+			Platform: ocispec.Platform{Architecture: platform.Architecture, OS: platform.OS, Variant: platform.Variant},
 			RootFS:   ocispec.RootFS{Type: "layers", DiffIDs: []digest.Digest{info.DiffID}},
 			History:  []ocispec.History{{Created: &now, Comment: comment}},
 		},

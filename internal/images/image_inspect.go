@@ -5,12 +5,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/berth/berth/internal/backend"
 	"github.com/moby/moby/api/types/image"
 	"github.com/moby/moby/api/types/storage"
 )
 
-// ImageInspect describes one image as GET /images/{name}/json does.
-func (s *Service) ImageInspect(ctx context.Context, name string) (*image.InspectResponse, error) {
+// ImageInspect describes one image as GET /images/{name}/json does. With
+// a platform, an image for another one is not found, in Docker's words.
+func (s *Service) ImageInspect(ctx context.Context, name string, opts backend.ImageInspectOptions) (*backend.ImageInspect, error) {
 	rec, _, err := s.images.Resolve(name)
 	if err != nil {
 		return nil, err
@@ -18,6 +20,11 @@ func (s *Service) ImageInspect(ctx context.Context, name string) (*image.Inspect
 	img, err := s.ImageConfig(ctx, rec.ID)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Platform != nil {
+		if err := matchPlatform(name, img.Platform, *opts.Platform); err != nil {
+			return nil, err
+		}
 	}
 	refs, err := s.images.Refs()
 	if err != nil {
@@ -57,7 +64,7 @@ func (s *Service) ImageInspect(ctx context.Context, name string) (*image.Inspect
 			}
 		}
 	}
-	return resp, nil
+	return &backend.ImageInspect{InspectResponse: *resp, Parent: rec.Parent.String()}, nil
 }
 
 // ImageHistory lists an image's history, newest first, giving each entry

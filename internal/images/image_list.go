@@ -3,6 +3,8 @@ package images
 import (
 	"context"
 	"fmt"
+	"path"
+	"slices"
 	"sort"
 	"time"
 
@@ -36,7 +38,7 @@ func (s *Service) Images(ctx context.Context, opts backend.ImageListOptions) ([]
 	if err != nil {
 		return nil, err
 	}
-	until, err := f.Until(time.Now())
+	until, err := earliestUntil(f, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -165,8 +167,10 @@ func familiarNames(refs []reference.Named) (tags, digests []string) {
 	return tags, digests
 }
 
-// matchReferences keeps the tags matching one of the reference patterns,
-// which match the repository name alone or name:tag, as Docker's do.
+// matchReferences keeps the tags matching one of the reference patterns.
+// As Docker's, a pattern may be written in the familiar form or the
+// canonical one ("busybox", "busybox:1", "docker.io/library/busybox:*"), and
+// matches the name alone or with its tag.
 func matchReferences(patterns, tags []string) []string {
 	var out []string
 	for _, tag := range tags {
@@ -174,14 +178,30 @@ func matchReferences(patterns, tags []string) []string {
 		if err != nil {
 			continue
 		}
-		for _, p := range patterns {
-			if ok, _ := reference.FamiliarMatch(p, ref); ok {
-				out = append(out, tag)
-				break
-			}
+		targets := []string{reference.FamiliarString(ref), reference.FamiliarName(ref), reference.TagNameOnly(ref).String(), ref.Name()}
+		if slices.ContainsFunc(patterns, func(p string) bool {
+			return slices.ContainsFunc(targets, func(t string) bool { ok, _ := path.Match(p, t); return ok })
+		}) {
+			out = append(out, tag)
 		}
 	}
 	return out
+}
+
+// earliestUntil reads the until filter of a list: every value given must
+// hold, so the earliest one decides, as in Docker's list (prune takes one).
+func earliestUntil(f filters.Args, now time.Time) (time.Time, error) {
+	var until time.Time
+	for _, v := range f.Get("until") {
+		t, err := filters.ParseTimestamp(v, now)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if until.IsZero() || t.Before(until) {
+			until = t
+		}
+	}
+	return until, nil
 }
 
 func matchesAnyLabel(f filters.Args, labels map[string]string) bool {

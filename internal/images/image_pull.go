@@ -29,7 +29,7 @@ func (s *Service) PullImage(ctx context.Context, opts backend.PullOptions, progr
 		return err
 	}
 	ref = reference.TagNameOnly(ref)
-	platform, err := parsePlatform(opts.Platform)
+	platform, err := ParsePlatform(opts.Platform)
 	if err != nil {
 		return err
 	}

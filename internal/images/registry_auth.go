@@ -2,14 +2,11 @@ package images
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/berth/berth/internal/image"
 	"github.com/berth/berth/internal/registry"
-	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/jsonstream"
 	apiregistry "github.com/moby/moby/api/types/registry"
@@ -81,26 +78,4 @@ func progressMessages(send func(jsonstream.Message)) registry.Progress {
 		}
 		send(m)
 	}
-}
-
-// parsePlatform reads os[/arch[/variant]]; empty is linux/amd64.
-func parsePlatform(s string) (ocispec.Platform, error) {
-	if s == "" {
-		return ocispec.Platform{OS: "linux", Architecture: "amd64"}, nil
-	}
-	parts := strings.Split(strings.ToLower(s), "/")
-	if len(parts) > 3 || parts[0] == "" {
-		return ocispec.Platform{}, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("invalid platform %q", s))
-	}
-	p := ocispec.Platform{OS: parts[0], Architecture: "amd64"}
-	if len(parts) > 1 {
-		p.Architecture = map[string]string{"x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64"}[parts[1]]
-		if p.Architecture == "" {
-			p.Architecture = parts[1]
-		}
-	}
-	if len(parts) > 2 {
-		p.Variant = parts[2]
-	}
-	return p, nil
 }

@@ -205,11 +205,9 @@ func runtimeMade(root *os.File, lower lowerView, mountpoints []string) (map[stri
 	sort.Slice(mps, func(i, j int) bool { return strings.Count(mps[i], "/") > strings.Count(mps[j], "/") })
 	skip := map[string]bool{}
 	for _, mp := range mps {
-		if _, found, err := lower.stat(mp); err != nil || found {
-			if err != nil {
-				return nil, err
-			}
-			continue
+		low, found, err := lower.stat(mp)
+		if err != nil {
+			return nil, err
 		}
 		st, dir, err := statIn(root, mp)
 		if err != nil {
@@ -217,6 +215,18 @@ func runtimeMade(root *os.File, lower lowerView, mountpoints []string) (map[stri
 				continue
 			}
 			return nil, err
+		}
+		if found {
+			// The image has it: only a directory copied up because the
+			// runtime made targets inside it, and otherwise unchanged
+			// (same type, mode and owner, not opaque), is left out.
+			unchanged := st.Mode == low.Mode && st.Uid == low.Uid && st.Gid == low.Gid
+			if dir == nil || !unchanged || isOpaque(dir) {
+				if dir != nil {
+					dir.Close()
+				}
+				continue
+			}
 		}
 		switch st.Mode & unix.S_IFMT {
 		case unix.S_IFREG:

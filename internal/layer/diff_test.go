@@ -165,3 +165,38 @@ func TestDiffDoesNotFollowLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffLeavesOutManagedEtc checks that a container which changed
+// nothing but whose runtime made the mount targets of the managed /etc
+// files gives a layer without an etc/ entry, as Docker's (whose init
+// layer holds them): the image has etc/, the upper only the empty files.
+func TestDiffLeavesOutManagedEtc(t *testing.T) {
+	u := newUpper(t, []string{"f:etc/passwd=x", "f:tmp/keep=k"})
+	u.Mountpoints = []string{"etc", "etc/hosts", "etc/hostname", "etc/resolv.conf", "proc", "dev"}
+	mkTree(t, u.Dir, "f:etc/hosts=", "f:etc/hostname=", "f:etc/resolv.conf=", "d:proc", "f:tmp/new=n")
+	lower, err := os.Stat(filepath.Join(u.Lowers[0], "etc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(u.Dir, "etc"), lower.Mode().Perm()); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := names(readTar(t, diffOf(t, u))), []string{"tmp/", "tmp/new"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("entries:\n got %q\nwant %q", got, want)
+	}
+	// A real change below etc/ brings the directory back.
+	mkTree(t, u.Dir, "f:etc/motd=hi")
+	if got, want := names(readTar(t, diffOf(t, u))), []string{"etc/", "etc/motd", "tmp/", "tmp/new"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("entries after a change in etc:\n got %q\nwant %q", got, want)
+	}
+	// So does a new mode on the directory itself.
+	if err := os.Remove(filepath.Join(u.Dir, "etc/motd")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(u.Dir, "etc"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := names(readTar(t, diffOf(t, u))), []string{"etc/", "tmp/", "tmp/new"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("entries after chmod etc:\n got %q\nwant %q", got, want)
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/api/types/image"
+	"github.com/moby/moby/api/types/registry"
 	apisystem "github.com/moby/moby/api/types/system"
 )
 
@@ -46,11 +47,11 @@ func (cliBackend) SubscribeToEvents(since, until time.Time, _ filters.Args) ([]e
 func (cliBackend) Images(context.Context, backend.ImageListOptions) ([]image.Summary, error) {
 	return []image.Summary{cliImage}, nil
 }
-func (cliBackend) ImageInspect(_ context.Context, name string) (*image.InspectResponse, error) {
+func (cliBackend) ImageInspect(_ context.Context, name string, _ backend.ImageInspectOptions) (*backend.ImageInspect, error) {
 	if name != "localhost:5000/a/b:tag" {
 		return nil, errdefs.ErrNotFound.WithMessage("No such image: " + name)
 	}
-	return &image.InspectResponse{ID: cliImage.ID, RepoTags: []string{name}}, nil
+	return &backend.ImageInspect{InspectResponse: image.InspectResponse{ID: cliImage.ID, RepoTags: []string{name}}}, nil
 }
 func (cliBackend) ImageHistory(context.Context, string) ([]image.HistoryResponseItem, error) {
 	return nil, nil
@@ -65,6 +66,12 @@ func (cliBackend) ImagesPrune(context.Context, filters.Args) (*image.PruneReport
 func (cliBackend) ImportImage(_ context.Context, src io.Reader, _ backend.ImportOptions) (string, error) {
 	_, err := io.Copy(io.Discard, src)
 	return "sha256:" + strings.Repeat("cd", 32), err
+}
+func (cliBackend) SearchImages(context.Context, string, int, filters.Args) ([]registry.SearchResult, error) {
+	return nil, nil
+}
+func (cliBackend) OpenImportURL(context.Context, string) (io.ReadCloser, string, error) {
+	return nil, "", errdefs.ErrNotImplemented
 }
 func (cliBackend) LoadImage(_ context.Context, src io.Reader, progress func(string)) error {
 	_, err := io.Copy(io.Discard, src)

@@ -64,6 +64,9 @@ func (s *Store) Driver(name string) (Driver, error) {
 	return d, nil
 }
 
+// AnonymousLabel marks a volume created without a name, as Docker's do.
+const AnonymousLabel = "com.docker.volume.anonymous"
+
 // CreateOptions describe a volume to create.
 type CreateOptions struct {
 	Name      string // "" generates one
@@ -78,7 +81,17 @@ type CreateOptions struct {
 // which.
 func (s *Store) Create(ctx context.Context, o CreateOptions) (v *Volume, created bool, err error) {
 	if o.Name == "" {
-		o.Name = GenerateName()
+		// A volume nobody named is anonymous, however it was asked for
+		// (the API, -v /path, an image's VOLUME), as in Docker.
+		o.Name, o.Anonymous = GenerateName(), true
+	}
+	if o.Anonymous {
+		// Docker marks anonymous volumes with a label clients filter on.
+		labels := map[string]string{AnonymousLabel: ""}
+		for k, v := range o.Labels {
+			labels[k] = v
+		}
+		o.Labels = labels
 	}
 	if err := CheckName(o.Name); err != nil {
 		return nil, false, err

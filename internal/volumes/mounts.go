@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/berth/berth/internal/container"
@@ -149,17 +151,16 @@ func (s *Service) StartMounts(ctx context.Context, c *container.Container, rootf
 			if err != nil {
 				return nil, err
 			}
-			if !mp.NoCopy {
-				if err := copyImageContent(rootfs, mp.Destination, p); err != nil {
+			if mp.Subpath != "" {
+				// The subpath is what gets mounted, and filled from the
+				// image when empty, as Docker's.
+				if p, err = resolveSubpath(p, mp.Subpath); err != nil {
 					return nil, err
 				}
 			}
-			if mp.Subpath != "" {
-				if p, err = securejoin.SecureJoin(p, mp.Subpath); err != nil {
+			if !mp.NoCopy {
+				if err := copyImageContent(rootfs, mp.Destination, p); err != nil {
 					return nil, err
-				}
-				if _, err := os.Stat(p); err != nil {
-					return nil, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("cannot access path %s: %v", p, err))
 				}
 			}
 			out = append(out, bindSpec(p, mp))
@@ -259,4 +260,28 @@ func (s *Service) ContainerMounts(c *container.Container) []apicontainer.MountPo
 		out = append(out, mp.API(func(name string) string { return s.Path(&volume.Volume{Name: name, Driver: mp.Driver}) }))
 	}
 	return out
+}
+
+// resolveSubpath finds a volume's subpath with its links followed, as
+// Docker does: one that does not exist is not found ("cannot access path
+// …"), one whose links lead out of the volume is refused rather than
+// confined ("path concatenation escapes the base directory, …").
+func resolveSubpath(base, subpath string) (string, error) {
+	baseResolved, err := filepath.EvalSymlinks(base)
+	if err != nil {
+		return "", err
+	}
+	combined := filepath.Join(baseResolved, subpath)
+	resolved, err := filepath.EvalSymlinks(combined)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", errdefs.ErrNotFound.WithMessage(fmt.Sprintf("cannot access path %s: %v", combined, err))
+		}
+		return "", err
+	}
+	rel, err := filepath.Rel(baseResolved, resolved)
+	if err != nil || !filepath.IsLocal(rel) {
+		return "", errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("path concatenation escapes the base directory, base: %s, subpath: %s", baseResolved, subpath))
+	}
+	return resolved, nil
 }

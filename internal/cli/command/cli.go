@@ -6,6 +6,7 @@ package command
 import (
 	"context"
 	"io"
+	"net/http"
 	"os"
 
 	"github.com/moby/moby/client"
@@ -21,6 +22,8 @@ type Cli struct {
 	in       io.Reader
 	out, err io.Writer
 	host     string
+	context  string
+	tls      TLSOptions
 	api      *client.Client
 }
 
@@ -49,8 +52,17 @@ func (c *Cli) Host() string {
 	if c.host != "" {
 		return c.host
 	}
-	if h := os.Getenv("DOCKER_HOST"); h != "" {
+	// As the docker CLI: --context, then DOCKER_CONTEXT, then DOCKER_HOST,
+	// then the current context of config.json.
+	if h := os.Getenv("DOCKER_HOST"); h != "" && c.context == "" && os.Getenv("DOCKER_CONTEXT") == "" {
 		return h
+	}
+	if name := c.CurrentContext(); name != DefaultContext {
+		if m, err := ContextStore().GetMetadata(name); err == nil {
+			if h := DockerEndpoint(m).Host; h != "" {
+				return h
+			}
+		}
 	}
 	return DefaultHost
 }
@@ -61,11 +73,16 @@ func (c *Cli) Client() (*client.Client, error) {
 	if c.api != nil {
 		return c.api, nil
 	}
-	api, err := client.New(
-		client.WithHost(c.Host()),
-		client.WithAPIVersionFromEnv(),
-		client.WithAPIVersionNegotiation(),
-	)
+	opts := []client.Opt{client.WithHost(c.Host()), client.WithAPIVersionFromEnv(), client.WithAPIVersionNegotiation()}
+	if c.tls.Enabled || c.tls.Verify {
+		cfg, err := c.tls.clientConfig()
+		if err != nil {
+			return nil, err
+		}
+		// The transport goes first: WithHost then dials through it.
+		opts = append([]client.Opt{client.WithHTTPClient(&http.Client{Transport: &http.Transport{TLSClientConfig: cfg}})}, opts...)
+	}
+	api, err := client.New(opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package router
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -94,10 +95,17 @@ type streamError struct {
 
 // Fail reports err inside the stream: the status line has been sent
 // already, so the client learns of the failure from the last message.
+// An error with an exit status (a build's failed RUN) carries it as the
+// errorDetail's code, which the docker CLI exits with.
 func (s *JSONStream) Fail(err error) error {
 	msg := err.Error()
+	detail := &jsonstream.Error{Message: msg}
+	var coded interface{ ExitCode() int }
+	if errors.As(err, &coded) {
+		detail.Code = coded.ExitCode()
+	}
 	return s.enc.Encode(streamError{
-		Message:      jsonstream.Message{Error: &jsonstream.Error{Message: msg}},
+		Message:      jsonstream.Message{Error: detail},
 		ErrorMessage: msg,
 	})
 }

@@ -33,6 +33,7 @@ func NewImageCommand(cli *command.Cli) *cobra.Command {
 		NewSaveCommand(cli),
 		NewPullCommand(cli),
 		NewPushCommand(cli),
+		NewSearchCommand(cli),
 	)
 	return cmd
 }

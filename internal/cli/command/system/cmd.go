@@ -17,6 +17,6 @@ func NewSystemCommand(cli *command.Cli) *cobra.Command {
 			return cmd.Help()
 		},
 	}
-	cmd.AddCommand(NewDiskUsageCommand(cli), NewInfoCommand(cli), NewEventsCommand(cli), NewCheckCommand(cli))
+	cmd.AddCommand(NewDiskUsageCommand(cli), NewInfoCommand(cli), NewEventsCommand(cli), NewCheckCommand(cli), NewPruneCommand(cli))
 	return cmd
 }

@@ -54,6 +54,10 @@ func (br *Router) build(ctx context.Context, w http.ResponseWriter, r *http.Requ
 		Network:    q.Get("networkmode"),
 		Quiet:      router.BoolValue(r, "q"),
 		Platform:   q.Get("platform"),
+		// rm defaults to true, as in Docker.
+		KeepContainers: !router.BoolValueOrDefault(r, "rm", true),
+		ForceRemove:    router.BoolValue(r, "forcerm"),
+		ExtraHosts:     q["extrahosts"],
 	}
 	if v := q.Get("buildargs"); v != "" {
 		if err := json.Unmarshal([]byte(v), &opts.BuildArgs); err != nil {

@@ -9,12 +9,13 @@ import (
 	"github.com/berth/berth/internal/filters"
 	"github.com/moby/moby/api/types/image"
 	"github.com/moby/moby/api/types/jsonstream"
+	"github.com/moby/moby/api/types/registry"
 )
 
 // Backend is what the image router needs from the daemon.
 type Backend interface {
 	Images(ctx context.Context, opts backend.ImageListOptions) ([]image.Summary, error)
-	ImageInspect(ctx context.Context, name string) (*image.InspectResponse, error)
+	ImageInspect(ctx context.Context, name string, opts backend.ImageInspectOptions) (*backend.ImageInspect, error)
 	ImageHistory(ctx context.Context, name string) ([]image.HistoryResponseItem, error)
 	// TagImage points repo:tag at the image named by name.
 	TagImage(ctx context.Context, name, repo, tag string) error
@@ -24,6 +25,9 @@ type Backend interface {
 	// ImportImage makes a one-layer image from a root filesystem tarball and
 	// returns its ID.
 	ImportImage(ctx context.Context, src io.Reader, opts backend.ImportOptions) (string, error)
+	// OpenImportURL starts fetching an import's tarball from src (a URL,
+	// http:// when it names no scheme) and returns its body and the URL.
+	OpenImportURL(ctx context.Context, src string) (io.ReadCloser, string, error)
 	// LoadImage reads a docker-archive or OCI layout tarball and reports what
 	// it loaded through progress as lines such as "Loaded image: busybox:latest".
 	LoadImage(ctx context.Context, src io.Reader, progress func(line string)) error
@@ -36,4 +40,7 @@ type Backend interface {
 	PullImage(ctx context.Context, opts backend.PullOptions, progress func(jsonstream.Message)) error
 	// PushImage uploads the tagged images of a repository to its registry.
 	PushImage(ctx context.Context, opts backend.PushOptions, progress func(jsonstream.Message)) error
+	// SearchImages asks a registry's search index for repositories
+	// matching term (limit 0: the default), filtered by f.
+	SearchImages(ctx context.Context, term string, limit int, f filters.Args) ([]registry.SearchResult, error)
 }

@@ -19,6 +19,7 @@ func (ir *Router) Routes() []router.Route {
 	return []router.Route{
 		router.Get("/images/json", ir.list),
 		router.Get("/images/get", ir.export),
+		router.Get("/images/search", ir.search),
 		router.Get("/images/{name:.*}/get", ir.export),
 		router.Get("/images/{name:.*}/history", ir.history),
 		router.Get("/images/{name:.*}/json", ir.inspect),

@@ -1,7 +1,9 @@
 package image
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -32,6 +34,10 @@ func (ir *Router) list(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	}
 	if err := f.Validate(listFilters...); err != nil {
 		return err
+	}
+	if !router.VersionBefore(ctx, "1.54") && router.BoolValue(r, "identity") &&
+		(router.VersionBefore(ctx, "1.47") || !router.BoolValue(r, "manifests")) {
+		return errdefs.ErrInvalidArgument.WithMessage("conflicting options: identity requires manifests=1")
 	}
 	opts := backend.ImageListOptions{
 		All:        router.BoolValue(r, "all"),
@@ -66,15 +72,75 @@ func shapeSummary(ctx context.Context, img *image.Summary) {
 }
 
 func (ir *Router) inspect(ctx context.Context, w http.ResponseWriter, r *http.Request, vars map[string]string) error {
-	img, err := ir.backend.ImageInspect(ctx, vars["name"])
+	var opts backend.ImageInspectOptions
+	q := r.URL.Query()
+	if q.Get("platform") != "" && !router.VersionBefore(ctx, "1.49") {
+		p, err := decodePlatform(q.Get("platform"))
+		if err != nil {
+			return err
+		}
+		opts.Platform = p
+	}
+	manifests := q.Get("manifests") != "" && !router.VersionBefore(ctx, "1.48") && router.BoolValue(r, "manifests")
+	if manifests && opts.Platform != nil {
+		return errdefs.ErrInvalidArgument.WithMessage("conflicting options: manifests and platform options cannot both be set")
+	}
+	res, err := ir.backend.ImageInspect(ctx, vars["name"], opts)
 	if err != nil {
 		return err
 	}
+	img := &res.InspectResponse
 	img.RepoTags, img.RepoDigests = nonNil(img.RepoTags), nonNil(img.RepoDigests)
 	if router.VersionBefore(ctx, "1.48") {
 		img.Descriptor = nil
 	}
-	return router.WriteJSON(w, http.StatusOK, img)
+	extra := map[string]any{}
+	if router.VersionBefore(ctx, "1.52") {
+		// Older clients always got these, empty or not.
+		extra["Parent"], extra["Comment"], extra["Author"], extra["DockerVersion"] = res.Parent, img.Comment, img.Author, ""
+	} else if res.Parent != "" {
+		// Deprecated, but still shown for commits and classic builds.
+		extra["Parent"] = res.Parent
+	}
+	body, err := withFields(img, extra)
+	if err != nil {
+		return err
+	}
+	return router.WriteJSON(w, http.StatusOK, body)
+}
+
+// withFields encodes v as a JSON object with extra fields added.
+func withFields(v any, extra map[string]any) (map[string]any, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{}
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	if err := d.Decode(&out); err != nil {
+		return nil, err
+	}
+	for k, x := range extra {
+		out[k] = x
+	}
+	return out, nil
+}
+
+// decodePlatform reads a JSON OCI platform parameter, refusing one without
+// its OS and architecture in Docker's words.
+func decodePlatform(s string) (*backend.Platform, error) {
+	var p backend.Platform
+	if err := json.Unmarshal([]byte(s), &p); err != nil {
+		return nil, errdefs.ErrInvalidArgument.WithMessage("failed to parse platform: " + err.Error())
+	}
+	if p.OS == "" && p.Architecture == "" && (p.Variant != "" || p.OSVersion != "" || len(p.OSFeatures) > 0) {
+		return nil, errdefs.ErrInvalidArgument.WithMessage("optional platform fields provided, but OS and Architecture are missing")
+	}
+	if p.OS == "" || p.Architecture == "" {
+		return nil, errdefs.ErrInvalidArgument.WithMessage("both OS and Architecture must be provided")
+	}
+	return &p, nil
 }
 
 func (ir *Router) history(ctx context.Context, w http.ResponseWriter, r *http.Request, vars map[string]string) error {

@@ -3,6 +3,7 @@ package image_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	imagerouter "github.com/berth/berth/internal/server/router/image"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/image"
+	"github.com/moby/moby/api/types/registry"
 )
 
 // fakeBackend knows one image, "localhost:5000/a/b:tag", and records the
@@ -30,6 +32,7 @@ type fakeBackend struct {
 	imports backend.ImportOptions
 	body    string
 	loadErr error
+	parent  string
 }
 
 const known = "localhost:5000/a/b:tag"
@@ -58,12 +61,16 @@ func (f *fakeBackend) Images(_ context.Context, o backend.ImageListOptions) ([]i
 	return []image.Summary{{ID: "sha256:1", Containers: 2}}, nil
 }
 
-func (f *fakeBackend) ImageInspect(_ context.Context, name string) (*image.InspectResponse, error) {
-	f.record("inspect %s", name)
+func (f *fakeBackend) ImageInspect(_ context.Context, name string, opts backend.ImageInspectOptions) (*backend.ImageInspect, error) {
+	if opts.Platform != nil {
+		f.record("inspect %s platform=%s/%s", name, opts.Platform.OS, opts.Platform.Architecture)
+	} else {
+		f.record("inspect %s", name)
+	}
 	if name != known {
 		return nil, noSuch(name)
 	}
-	return &image.InspectResponse{ID: "sha256:1"}, nil
+	return &backend.ImageInspect{InspectResponse: image.InspectResponse{ID: "sha256:1"}, Parent: f.parent}, nil
 }
 
 func (f *fakeBackend) ImageHistory(_ context.Context, name string) ([]image.HistoryResponseItem, error) {
@@ -92,6 +99,19 @@ func (f *fakeBackend) ImportImage(_ context.Context, src io.Reader, o backend.Im
 	f.imports, f.body = o, string(b)
 	f.mu.Unlock()
 	return "sha256:feed", nil
+}
+
+func (f *fakeBackend) SearchImages(_ context.Context, term string, limit int, a filters.Args) ([]registry.SearchResult, error) {
+	f.record("search %s limit=%d official=%v", term, limit, a.Get("is-official"))
+	return nil, nil
+}
+
+func (f *fakeBackend) OpenImportURL(_ context.Context, src string) (io.ReadCloser, string, error) {
+	f.record("fetch %s", src)
+	if src == "http://unreachable/x.tar" {
+		return nil, "", errors.New("dial tcp: connection refused")
+	}
+	return io.NopCloser(strings.NewReader("tar from " + src)), src, nil
 }
 
 func (f *fakeBackend) LoadImage(_ context.Context, src io.Reader, progress func(string)) error {
@@ -222,5 +242,108 @@ func TestPrune(t *testing.T) {
 	resp, body := do(t, ts, "POST", "/images/prune?filters="+url.QueryEscape(`{"dangling":{"false":true}}`), "")
 	if resp.StatusCode != 200 || !strings.Contains(body, `"SpaceReclaimed":7`) || b.last() != "prune [false]" {
 		t.Errorf("%d %s %q", resp.StatusCode, body, b.last())
+	}
+}
+
+func TestInspectFieldsByVersion(t *testing.T) {
+	ts, b := start(t)
+	b.parent = "sha256:beef"
+	fields := func(path string) map[string]any {
+		t.Helper()
+		resp, body := do(t, ts, "GET", path, "")
+		var got map[string]any
+		if err := json.Unmarshal([]byte(body), &got); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", path, resp.StatusCode, body)
+		}
+		return got
+	}
+	// Below 1.52 Parent, Comment, Author and DockerVersion are always there.
+	old := fields("/v1.51/images/" + known + "/json")
+	for _, k := range []string{"Parent", "Comment", "Author", "DockerVersion"} {
+		if _, ok := old[k]; !ok {
+			t.Errorf("v1.51: no %s in %v", k, old)
+		}
+	}
+	if old["Parent"] != "sha256:beef" {
+		t.Errorf("v1.51 Parent %v", old["Parent"])
+	}
+	// From 1.52 Parent only when there is one.
+	if got := fields("/v1.52/images/" + known + "/json"); got["Parent"] != "sha256:beef" {
+		t.Errorf("v1.52 Parent %v", got["Parent"])
+	}
+	b.parent = ""
+	if got := fields("/v1.52/images/" + known + "/json"); got["Parent"] != nil || got["Comment"] != nil {
+		t.Errorf("v1.52 without parent: %v", got)
+	}
+}
+
+func TestInspectPlatform(t *testing.T) {
+	ts, b := start(t)
+	p := url.QueryEscape(`{"os":"linux","architecture":"arm64"}`)
+	if resp, body := do(t, ts, "GET", "/v1.49/images/"+known+"/json?platform="+p, ""); resp.StatusCode != 200 ||
+		b.last() != "inspect "+known+" platform=linux/arm64" {
+		t.Errorf("platform: %d %s %q", resp.StatusCode, body, b.last())
+	}
+	// Before 1.49 the parameter is not read.
+	if _, _ = do(t, ts, "GET", "/v1.48/images/"+known+"/json?platform="+p, ""); b.last() != "inspect "+known {
+		t.Errorf("v1.48: %q", b.last())
+	}
+	for q, want := range map[string]string{
+		"platform=" + url.QueryEscape(`{"os":"linux"}`):                                    "both OS and Architecture must be provided",
+		"platform=" + url.QueryEscape(`{"variant":"v8"}`):                                  "optional platform fields provided, but OS and Architecture are missing",
+		"platform=linux/amd64":                                                             "failed to parse platform",
+		"manifests=1&platform=" + url.QueryEscape(`{"os":"linux","architecture":"amd64"}`): "conflicting options: manifests and platform options cannot both be set",
+	} {
+		resp, body := do(t, ts, "GET", "/v1.52/images/"+known+"/json?"+q, "")
+		if resp.StatusCode != 400 || !strings.Contains(body, want) {
+			t.Errorf("%s: %d %s, want 400 %q", q, resp.StatusCode, body, want)
+		}
+	}
+}
+
+func TestListIdentityNeedsManifests(t *testing.T) {
+	ts, _ := start(t)
+	resp, body := do(t, ts, "GET", "/v1.54/images/json?identity=1", "")
+	if resp.StatusCode != 400 || strings.TrimSpace(body) != `{"message":"conflicting options: identity requires manifests=1"}` {
+		t.Errorf("identity alone: %d %s", resp.StatusCode, body)
+	}
+	for _, path := range []string{"/v1.54/images/json?identity=1&manifests=1", "/v1.53/images/json?identity=1"} {
+		if resp, body := do(t, ts, "GET", path, ""); resp.StatusCode != 200 {
+			t.Errorf("%s: %d %s", path, resp.StatusCode, body)
+		}
+	}
+}
+
+func TestImportFromURL(t *testing.T) {
+	ts, b := start(t)
+	resp, body := do(t, ts, "POST", "/images/create?fromSrc=example.test/x.tar&repo=fromurl", "")
+	lines := strings.Split(strings.TrimSpace(body), "\n")
+	if resp.StatusCode != 200 || len(lines) != 2 || lines[0] != `{"status":"Downloading from example.test/x.tar"}` {
+		t.Errorf("%d %s", resp.StatusCode, body)
+	}
+	b.mu.Lock()
+	got, msg := b.body, b.imports.Message
+	b.mu.Unlock()
+	if got != "tar from example.test/x.tar" || msg != "Imported from example.test/x.tar" {
+		t.Errorf("imported %q with message %q", got, msg)
+	}
+	// A failed fetch is the response's status.
+	if resp, body := do(t, ts, "POST", "/images/create?fromSrc=http://unreachable/x.tar", ""); resp.StatusCode != 500 ||
+		!strings.Contains(body, "connection refused") {
+		t.Errorf("unreachable: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestSearchRoute(t *testing.T) {
+	ts, b := start(t)
+	q := url.Values{"term": {"busybox"}, "limit": {"5"}, "filters": {`{"is-official":{"true":true}}`}}
+	resp, body := do(t, ts, "GET", "/images/search?"+q.Encode(), "")
+	if resp.StatusCode != 200 || strings.TrimSpace(body) != "[]" || b.last() != "search busybox limit=5 official=[true]" {
+		t.Errorf("search: %d %s %q", resp.StatusCode, body, b.last())
+	}
+	for _, limit := range []string{"x", "-1"} {
+		if resp, body := do(t, ts, "GET", "/images/search?term=a&limit="+limit, ""); resp.StatusCode != 400 || !strings.Contains(body, "invalid limit specified") {
+			t.Errorf("limit=%s: %d %s", limit, resp.StatusCode, body)
+		}
 	}
 }

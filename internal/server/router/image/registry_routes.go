@@ -5,11 +5,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/berth/berth/internal/backend"
 
+	"github.com/berth/berth/internal/filters"
 	"github.com/berth/berth/internal/server/router"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/jsonstream"
@@ -88,4 +90,30 @@ func AuthFromHeader(r *http.Request) (registry.AuthConfig, error) {
 		return cfg, nil
 	}
 	return cfg, errdefs.ErrInvalidArgument.WithMessage("invalid X-Registry-Auth header: expected base64url-encoded JSON")
+}
+
+// search answers GET /images/search?term=&limit=&filters=.
+func (ir *Router) search(ctx context.Context, w http.ResponseWriter, r *http.Request, _ map[string]string) error {
+	q := r.URL.Query()
+	limit := 0
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			msg := "invalid limit specified"
+			if err != nil {
+				msg += ": " + err.Error()
+			}
+			return errdefs.ErrInvalidArgument.WithMessage(msg)
+		}
+		limit = n
+	}
+	f, err := filters.FromJSON(q.Get("filters"))
+	if err != nil {
+		return err
+	}
+	res, err := ir.backend.SearchImages(ctx, q.Get("term"), limit, f)
+	if err != nil {
+		return err
+	}
+	return router.WriteJSON(w, http.StatusOK, nonNil(res))
 }

@@ -2,6 +2,7 @@ package image
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"sync"
 
@@ -45,7 +46,12 @@ func (ir *Router) load(ctx context.Context, w http.ResponseWriter, r *http.Reque
 		defer mu.Unlock()
 		_ = out.Send(jsonstream.Message{Stream: line + "\n"})
 	})
-	return out.Finish(err)
+	if err != nil {
+		// Docker answers 200 whatever happens and reports a failed load as
+		// the stream's last message; clients read it from errorDetail.
+		return out.Fail(err)
+	}
+	return nil
 }
 
 // create answers POST /images/create: a pull (fromImage) or an import from
@@ -56,12 +62,8 @@ func (ir *Router) create(ctx context.Context, w http.ResponseWriter, r *http.Req
 		return ir.pull(ctx, w, r)
 	}
 	src := q.Get("fromSrc")
-	switch src {
-	case "-":
-	case "":
+	if src == "" {
 		return errdefs.ErrInvalidArgument.WithMessage("fromImage or fromSrc is required")
-	default:
-		return errdefs.ErrInvalidArgument.WithMessage("importing from a URL is not supported")
 	}
 	repo, tag, err := repoTag(q.Get("repo"), q.Get("tag"))
 	if err != nil {
@@ -80,7 +82,21 @@ func (ir *Router) create(ctx context.Context, w http.ResponseWriter, r *http.Req
 		opts.Platform = q.Get("platform")
 	}
 	out := router.NewJSONStream(w)
-	id, err := ir.backend.ImportImage(ctx, r.Body, opts)
+	body := io.Reader(r.Body)
+	if src != "-" {
+		// fromSrc names a URL to fetch the tarball from; a failed GET is
+		// the response's status, as Docker's.
+		rc, u, err := ir.backend.OpenImportURL(ctx, src)
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		if err := out.Send(jsonstream.Message{Status: "Downloading from " + u}); err != nil {
+			return err
+		}
+		body = rc
+	}
+	id, err := ir.backend.ImportImage(ctx, body, opts)
 	if err == nil {
 		// The docker CLI prints this status line: the new image's ID.
 		err = out.Send(jsonstream.Message{Status: id})
