@@ -101,27 +101,31 @@ func (s *Service) checkHolder(ctx context.Context, id string, repair bool) []che
 	return out
 }
 
-// strayVeths are the veths without an endpoint now and a moment later:
-// a container's release drops its endpoints before its namespace, whose
-// removal takes the veths along, so a veth may be ownerless in between.
+// strayVeths are the veths without an endpoint that stay so: a
+// container's release drops its endpoints before its namespace, and the
+// kernel removes the namespace, and the veths with it, asynchronously (a
+// second or more on a loaded host), so a veth may be ownerless for a while
+// without being a leak. Suspects are looked at again until they are gone
+// or vethPatience has passed; what remained every time is reported.
 func (s *Service) strayVeths() ([]string, error) {
-	first, err := s.StrayVeths()
-	if err != nil || len(first) == 0 {
+	suspects, err := s.StrayVeths()
+	if err != nil || len(suspects) == 0 {
 		return nil, err
 	}
-	time.Sleep(settle)
-	again, err := s.StrayVeths()
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, v := range again {
-		if slices.Contains(first, v) {
-			out = append(out, v)
+	deadline := time.Now().Add(vethPatience)
+	for len(suspects) > 0 && time.Now().Before(deadline) {
+		time.Sleep(settle)
+		again, err := s.StrayVeths()
+		if err != nil {
+			return nil, err
 		}
+		suspects = slices.DeleteFunc(suspects, func(v string) bool { return !slices.Contains(again, v) })
 	}
-	return out, nil
+	return suspects, nil
 }
+
+// vethPatience bounds how long strayVeths waits for the kernel.
+const vethPatience = 5 * time.Second
 
 // settle is how long a finding that may be a step in progress is given
 // before it is looked at again.
