@@ -3,12 +3,7 @@ package integration
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,44 +21,13 @@ type tlsFiles struct{ ca, serverCert, serverKey, clientCert, clientKey string }
 // certificate, all made here, into dir.
 func makeTLS(t *testing.T, dir string) tlsFiles {
 	t.Helper()
-	ca, serverCert, serverKey := makeCA(t, dir)
-	caPEM, err := os.ReadFile(ca)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// makeCA keeps its CA key to itself: make a client certificate under
-	// a CA of our own, appended to the same trust file.
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(10), Subject: pkix.Name{CommonName: "berth test client CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clientCA, _ := x509.ParseCertificate(caDER)
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(11), Subject: pkix.Name{CommonName: "client"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, KeyUsage: x509.KeyUsageDigitalSignature,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, clientCA, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, _ := x509.MarshalECPrivateKey(key)
-	f := tlsFiles{ca: filepath.Join(dir, "trust.pem"), serverCert: serverCert, serverKey: serverKey,
+	ca := newTestCA(t)
+	f := tlsFiles{ca: filepath.Join(dir, "ca.pem"),
+		serverCert: filepath.Join(dir, "server.pem"), serverKey: filepath.Join(dir, "server.key"),
 		clientCert: filepath.Join(dir, "cert.pem"), clientKey: filepath.Join(dir, "key.pem")}
-	writePEM(t, f.clientCert, "CERTIFICATE", der)
-	writePEM(t, f.clientKey, "EC PRIVATE KEY", keyDER)
-	writePEM(t, filepath.Join(dir, "client-ca.pem"), "CERTIFICATE", caDER)
-	clientCAPEM, _ := os.ReadFile(filepath.Join(dir, "client-ca.pem"))
-	if err := os.WriteFile(f.ca, append(caPEM, clientCAPEM...), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writePEM(t, f.ca, "CERTIFICATE", ca.der)
+	ca.issue(t, 2, "127.0.0.1", x509.ExtKeyUsageServerAuth, f.serverCert, f.serverKey)
+	ca.issue(t, 3, "client", x509.ExtKeyUsageClientAuth, f.clientCert, f.clientKey)
 	return f
 }
 

@@ -39,12 +39,9 @@ func contextCreate(c *command.Cli) *cobra.Command {
 		Args:  command.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			name := args[0]
-			if err := store.ValidateContextName(name); err != nil {
+			s, err := newContextStore(name)
+			if err != nil {
 				return err
-			}
-			s := command.ContextStore()
-			if _, err := s.GetMetadata(name); err == nil {
-				return fmt.Errorf("context %q already exists", name)
 			}
 			ep := docker.EndpointMeta{Host: c.Host()}
 			for _, kv := range strings.Split(dockerOpt, ",") {
@@ -272,12 +269,9 @@ func contextImport(c *command.Cli) *cobra.Command {
 		Args:  command.ExactArgs(2),
 		RunE: func(_ *cobra.Command, args []string) error {
 			name := args[0]
-			if err := store.ValidateContextName(name); err != nil {
+			s, err := newContextStore(name)
+			if err != nil {
 				return err
-			}
-			s := command.ContextStore()
-			if _, err := s.GetMetadata(name); err == nil {
-				return fmt.Errorf("context %q already exists", name)
 			}
 			var r io.Reader = c.In()
 			if args[1] != "-" {
@@ -296,4 +290,17 @@ func contextImport(c *command.Cli) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// newContextStore checks that name can be a new context, as create and
+// import need, and returns the store it will go into.
+func newContextStore(name string) (store.Store, error) {
+	if err := store.ValidateContextName(name); err != nil {
+		return nil, err
+	}
+	s := command.ContextStore()
+	if _, err := s.GetMetadata(name); err == nil {
+		return nil, fmt.Errorf("context %q already exists", name)
+	}
+	return s, nil
 }
